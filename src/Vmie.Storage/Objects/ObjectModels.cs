@@ -1,0 +1,65 @@
+namespace Vmie.Storage.Objects;
+
+public sealed record BucketInfo(string Name, string OwnerAccountId, string Region, DateTimeOffset CreatedAt);
+
+/// <param name="ETag">Quoted as S3 sends it: "\"md5hex\"" or "\"md5hex-N\"".</param>
+/// <param name="Checksums">Checksums stored with the object, by algorithm name (CRC32, CRC32C, SHA1, SHA256), base64.</param>
+public sealed record ObjectInfo(
+    string Bucket,
+    string Key,
+    long Size,
+    string ETag,
+    DateTimeOffset LastModified,
+    string? ContentType,
+    IReadOnlyDictionary<string, string> UserMetadata,
+    IReadOnlyDictionary<string, string> Checksums,
+    int? PartCount = null);
+
+/// <summary>What a writer asks the store to record and to verify.</summary>
+public sealed record ObjectWriteOptions
+{
+    public static readonly ObjectWriteOptions Default = new();
+
+    public string? ContentType { get; init; }
+
+    /// <summary>x-amz-meta-* values, keys lower-cased without the prefix.</summary>
+    public IReadOnlyDictionary<string, string> UserMetadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Content-MD5 the client sent (raw 16 bytes); a mismatch fails with BadDigest.</summary>
+    public byte[]? ExpectedMd5 { get; init; }
+
+    /// <summary>Expected checksums by algorithm (CRC32, CRC32C, SHA1, SHA256), base64; a mismatch fails with BadDigest.</summary>
+    public IReadOnlyDictionary<string, string> ExpectedChecksums { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Algorithm the client asked to be computed and stored (x-amz-checksum-algorithm / x-amz-sdk-checksum-algorithm).</summary>
+    public string? ChecksumAlgorithm { get; init; }
+
+    /// <summary>Exact body length when known (Content-Length / x-amz-decoded-content-length); a short body fails with IncompleteBody.</summary>
+    public long? ExpectedLength { get; init; }
+}
+
+public sealed record ObjectListingRequest
+{
+    public string? Prefix { get; init; }
+    public string? Delimiter { get; init; }
+    /// <summary>Exclusive lower bound on keys (StartAfter, or the decoded continuation token).</summary>
+    public string? StartAfter { get; init; }
+    public int MaxKeys { get; init; } = 1000;
+}
+
+/// <param name="NextStartAfter">Set when truncated: the last key or common prefix returned.</param>
+public sealed record ObjectListing(
+    IReadOnlyList<ObjectInfo> Objects,
+    IReadOnlyList<string> CommonPrefixes,
+    bool IsTruncated,
+    string? NextStartAfter);
+
+public sealed record MultipartUploadInfo(string Bucket, string Key, string UploadId, DateTimeOffset Initiated);
+
+public sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, IReadOnlyDictionary<string, string> Checksums);
+
+public sealed record CompletedPart(int PartNumber, string ETag);
+
+public sealed record PartListing(IReadOnlyList<PartInfo> Parts, bool IsTruncated, int NextPartNumberMarker);
+
+public sealed record MultipartUploadListing(IReadOnlyList<MultipartUploadInfo> Uploads, bool IsTruncated, string? NextKeyMarker, string? NextUploadIdMarker);
