@@ -1,0 +1,51 @@
+using System.Runtime.CompilerServices;
+using Vmie.Disks.Abstractions;
+
+namespace Vmie.Disks.Raw;
+
+/// <summary>
+/// A raw image: the bytes of the source are the bytes of the disk. Nothing in the format says what is
+/// unallocated, so the whole capacity is reported as one extent and zero detection is left to the consumer.
+/// </summary>
+public sealed class RawDisk : IVirtualDisk
+{
+    private readonly IBlockSource _source;
+    private readonly bool _ownsSource;
+
+    public RawDisk(IBlockSource source, bool ownsSource = true)
+    {
+        _source = source;
+        _ownsSource = ownsSource;
+    }
+
+    public long Capacity => _source.Length;
+
+    public async IAsyncEnumerable<DiskExtent> GetAllocatedExtentsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        if (Capacity > 0)
+        {
+            yield return new DiskExtent(0, Capacity);
+        }
+    }
+
+    public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (offset >= Capacity)
+        {
+            return 0;
+        }
+
+        var wanted = (int)Math.Min(buffer.Length, Capacity - offset);
+        var read = await _source.ReadAtAsync(offset, buffer[..wanted], cancellationToken).ConfigureAwait(false);
+        if (read < wanted)
+        {
+            throw new EndOfStreamException($"The raw image ended at byte {offset + read} although it declares {Capacity} bytes.");
+        }
+
+        return read;
+    }
+
+    public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;
+}
