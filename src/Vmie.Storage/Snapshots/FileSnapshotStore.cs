@@ -80,6 +80,9 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
 
     internal BlockPins Pins { get; } = new();
 
+    /// <summary>Blocks a writer records per transaction before commit (smaller in tests to exercise both paths).</summary>
+    internal int RecordBatchSize { get; init; } = 1024;
+
     public Task<ISnapshotWriter> BeginAsync(string snapshotId, long capacity, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();

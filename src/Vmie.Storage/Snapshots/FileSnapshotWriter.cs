@@ -3,13 +3,11 @@ namespace Vmie.Storage.Snapshots;
 /// <summary>
 /// Writes one snapshot of a <see cref="FileSnapshotStore"/>. Safe for concurrent WriteBlockAsync calls.
 /// Blocks are pinned from the moment they are stored until their manifest rows are recorded, which
-/// happens in batches (one transaction per <see cref="RecordBatchSize"/> blocks) and at commit, so
+/// happens in batches (one transaction per <see cref="FileSnapshotStore.RecordBatchSize"/> blocks) and at commit, so
 /// memory stays bounded whatever the disk size and SQLite sees few transactions.
 /// </summary>
 internal sealed class FileSnapshotWriter : ISnapshotWriter
 {
-    internal const int RecordBatchSize = 1024;
-
     private readonly FileSnapshotStore _store;
     private readonly string _snapshotId;
     private readonly int _blockSize;
@@ -80,7 +78,7 @@ internal sealed class FileSnapshotWriter : ISnapshotWriter
             lock (_lock)
             {
                 _unrecorded.Add(new ManifestEntry(blockIndex, hash, span.Length));
-                if (_unrecorded.Count >= RecordBatchSize)
+                if (_unrecorded.Count >= _store.RecordBatchSize)
                 {
                     batch = _unrecorded;
                     _unrecorded = [];
