@@ -32,6 +32,8 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
     public const int MaximumBlockSize = 64 << 20;
 
     private const int GarbagePageSize = 256;
+    private const string WritingState = "writing";
+    private const string CommittedState = "committed";
 
     private readonly MetadataDatabase _database;
     private readonly SafeFileHandle _rootLock;
@@ -282,9 +284,6 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
             _rootLock.Dispose();
         }
     }
-
-    internal const string WritingState = "writing";
-    internal const string CommittedState = "committed";
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
