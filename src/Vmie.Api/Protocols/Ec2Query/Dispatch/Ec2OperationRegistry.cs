@@ -40,8 +40,9 @@ public sealed class Ec2OperationRegistry(Ec2WireModel model)
             throw new InvalidOperationException($"EC2 action {action} has no output shape; register it without a result type.");
         }
 
+        var input = BuildInput(wire, typeof(TRequest));
         var output = _results.BuildStructure(wire.Output, typeof(TResult));
-        Add(wire, typeof(TRequest), output, async (request, context, cancellationToken) =>
+        Add(wire, input, output, async (request, context, cancellationToken) =>
             await handler((TRequest)request, context, cancellationToken).ConfigureAwait(false));
         return this;
     }
@@ -59,7 +60,7 @@ public sealed class Ec2OperationRegistry(Ec2WireModel model)
             throw new InvalidOperationException($"EC2 action {action} answers {wire.Output.Name}; register it with a result type.");
         }
 
-        Add(wire, typeof(TRequest), null, async (request, context, cancellationToken) =>
+        Add(wire, BuildInput(wire, typeof(TRequest)), null, async (request, context, cancellationToken) =>
         {
             await handler((TRequest)request, context, cancellationToken).ConfigureAwait(false);
             return null;
@@ -86,14 +87,15 @@ public sealed class Ec2OperationRegistry(Ec2WireModel model)
         return wire;
     }
 
+    private StructureMapping BuildInput(Ec2WireOperation wire, Type requestType) =>
+        _requests.BuildStructure(
+            wire.Input ?? throw new InvalidOperationException($"EC2 action {wire.Name} has no input shape in the wire model."),
+            requestType);
+
     private void Add(
         Ec2WireOperation wire,
-        Type requestType,
+        StructureMapping input,
         StructureMapping? output,
-        Func<object, Ec2RequestContext, CancellationToken, Task<object?>> handler)
-    {
-        var inputShape = wire.Input ?? throw new InvalidOperationException($"EC2 action {wire.Name} has no input shape in the wire model.");
-        var input = _requests.BuildStructure(inputShape, requestType);
+        Func<object, Ec2RequestContext, CancellationToken, Task<object?>> handler) =>
         _operations.Add(wire.Name, new Ec2Operation(wire, input, output, handler));
-    }
 }

@@ -64,7 +64,13 @@ public sealed class Ec2QueryEndpoint
         }
         catch (Ec2Exception error)
         {
-            _logger.LogDebug("EC2 {Action} answered {Code} for request {RequestId}", action, error.Code, requestContext.RequestId);
+            _logger.Log(
+                error.HttpStatus >= StatusCodes.Status500InternalServerError ? LogLevel.Warning : LogLevel.Debug,
+                "EC2 {Action} answered {Code} ({Status}) for request {RequestId}",
+                action,
+                error.Code,
+                error.HttpStatus,
+                requestContext.RequestId);
             await WriteErrorAsync(context, error.HttpStatus, error.Code, error.Message, requestContext.RequestId);
         }
         catch (Exception exception)

@@ -2,6 +2,17 @@ namespace Vmie.Api.Tests.Protocols.Ec2Query.Fixtures;
 
 // Test-only result types for the import actions, with init-only properties as results are written.
 
+public sealed class ImportImageResult
+{
+    public string? ImportTaskId { get; init; }
+
+    public string? Progress { get; init; }
+
+    public string? Status { get; init; }
+
+    public string? StatusMessage { get; init; }
+}
+
 public sealed class DescribeImportImageTasksResult
 {
     public IReadOnlyList<ImportImageTask>? ImportImageTasks { get; init; }
