@@ -35,7 +35,8 @@ internal sealed record SignatureParameters(
         }
 
         string? credential = null, signedHeaders = null, signature = null;
-        foreach (var rawPart in value[(space + 1)..].Split(','))
+        var components = space < 0 ? [] : value[(space + 1)..].Split(',');
+        foreach (var rawPart in components)
         {
             var part = rawPart.Trim();
             var equals = part.IndexOf('=', StringComparison.Ordinal);
