@@ -1,0 +1,113 @@
+namespace Vmie.Api.Tests.Auth.Payload;
+
+/// <summary>Ways of draining a stream, so tests can check that the result does not depend on them.</summary>
+internal static class StreamReading
+{
+    public static byte[] ReadAll(Stream stream, int bufferSize)
+    {
+        using var output = new MemoryStream();
+        var buffer = new byte[bufferSize];
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            output.Write(buffer, 0, read);
+        }
+
+        return output.ToArray();
+    }
+
+    public static async Task<byte[]> ReadAllAsync(Stream stream, int bufferSize)
+    {
+        using var output = new MemoryStream();
+        var buffer = new byte[bufferSize];
+        int read;
+        while ((read = await stream.ReadAsync(buffer.AsMemory())) > 0)
+        {
+            output.Write(buffer, 0, read);
+        }
+
+        return output.ToArray();
+    }
+}
+
+/// <summary>Hands out at most <paramref name="maxPerRead"/> bytes per read, like a slow network.</summary>
+internal sealed class TrickleStream(byte[] data, int maxPerRead) : Stream
+{
+    private int _position;
+
+    public int Reads { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => data.Length;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        Reads++;
+        var count = Math.Min(Math.Min(buffer.Length, maxPerRead), data.Length - _position);
+        data.AsSpan(_position, count).CopyTo(buffer);
+        _position += count;
+        return count;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>Never ends: repeats one byte forever, counting what it handed out.</summary>
+internal sealed class EndlessStream(byte value) : Stream
+{
+    public long Served { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => Served;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        buffer.Fill(value);
+        Served += buffer.Length;
+        return buffer.Length;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
