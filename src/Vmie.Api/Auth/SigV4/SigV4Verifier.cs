@@ -142,8 +142,9 @@ public sealed class SigV4Verifier
         {
             // Anyone holding a presigned URL could otherwise add headers that change what the request does
             // (x-amz-copy-source turns a PUT into a copy), so every x-amz-* header must be covered.
+            // x-amz-content-sha256 is exempt: when used, it is the payload hash the signature covers.
             var unsigned = headers.Names
-                .Where(n => n.StartsWith("x-amz-", StringComparison.Ordinal) && !parameters.SignedHeaders.Contains(n))
+                .Where(n => n.StartsWith("x-amz-", StringComparison.Ordinal) && n != "x-amz-content-sha256" && !parameters.SignedHeaders.Contains(n))
                 .Order(StringComparer.Ordinal)
                 .ToList();
             if (unsigned.Count > 0)

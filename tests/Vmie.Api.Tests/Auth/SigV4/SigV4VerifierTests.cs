@@ -359,6 +359,22 @@ public sealed class SigV4VerifierTests
     }
 
     [Fact]
+    public void Presigned_request_may_carry_the_payload_hash_it_was_signed_with()
+    {
+        var timestamp = Stamp(Now);
+        var query = $"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={AccessKeyId}%2F{timestamp[..8]}%2F{Region}%2Fs3%2Faws4_request&X-Amz-Date={timestamp}&X-Amz-Expires=60&X-Amz-SignedHeaders=host";
+        var signature = TestSigner.Sign(Secret, timestamp, Region, "s3", "PUT", "/bucket/key.bin", query, [("host", Host)], PayloadHashes.EmptyBody);
+        var request = new SigV4Request("PUT", "/bucket/key.bin", query + "&X-Amz-Signature=" + signature,
+            HeaderList.Of(("Host", Host), ("x-amz-content-sha256", PayloadHashes.EmptyBody)), PayloadHashes.EmptyBody);
+
+        var outcome = Verify(request);
+
+        Assert.True(outcome.Succeeded, outcome.ToString());
+        Assert.Equal(PayloadHashes.EmptyBody, outcome.Verified.PayloadHash);
+        Assert.Equal(SigV4FailureKind.SignatureMismatch, Verify(request with { PayloadHash = null }).Failure?.Kind);
+    }
+
+    [Fact]
     public void Presigned_request_for_another_service_needs_the_payload_hash()
     {
         var request = Presigned(Now, service: "ec2");
