@@ -135,7 +135,9 @@ public sealed partial class FileSystemObjectStore
             foreach (var (name, value) in expectedChecksums ?? new Dictionary<string, string>())
             {
                 var canonical = ChecksumAlgorithms.Canonical(name);
-                if (canonical is null || !checksums.TryGetValue(canonical, out var actual) || actual != value)
+                // Clients may quote a composite checksum with or without its "-N" suffix.
+                if (canonical is null || !checksums.TryGetValue(canonical, out var actual)
+                    || (actual != value && actual != $"{value}-{chosen.Count}"))
                 {
                     throw ObjectStoreErrors.BadDigest($"The {canonical ?? name} you specified did not match the calculated checksum.", resource);
                 }
