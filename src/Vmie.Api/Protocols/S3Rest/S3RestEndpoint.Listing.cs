@@ -22,7 +22,7 @@ public sealed partial class S3RestEndpoint
         var resumeAfter = continuationToken is not null ? DecodeToken(continuationToken) : startAfter;
 
         var listing = await _store.ListObjectsAsync(call.Bucket, new ObjectListingRequest { Prefix = prefix, Delimiter = delimiter, StartAfter = resumeAfter, MaxKeys = maxKeys }, call.Aborted);
-        string Encode(string value) => urlEncoded ? Uri.EscapeDataString(value) : value;
+        string Encode(string value) => urlEncoded ? UrlEncodeKey(value) : value;
 
         await S3Xml.WriteAsync(call.Response, 200, "ListBucketResult", writer =>
         {
@@ -71,7 +71,7 @@ public sealed partial class S3RestEndpoint
         var urlEncoded = UrlEncoding(query["encoding-type"]);
 
         var listing = await _store.ListObjectsAsync(call.Bucket, new ObjectListingRequest { Prefix = prefix, Delimiter = delimiter, StartAfter = marker, MaxKeys = maxKeys }, call.Aborted);
-        string Encode(string value) => urlEncoded ? Uri.EscapeDataString(value) : value;
+        string Encode(string value) => urlEncoded ? UrlEncodeKey(value) : value;
 
         await S3Xml.WriteAsync(call.Response, 200, "ListBucketResult", writer =>
         {
@@ -142,4 +142,10 @@ public sealed partial class S3RestEndpoint
             _ => throw S3ErrorException.InvalidArgument("Invalid Encoding Method specified in Request"),
         };
     }
+
+    /// <summary>
+    /// encoding-type=url as S3 applies it: everything but unreserved characters and '/' is percent-encoded
+    /// (so '+' becomes %2B and survives clients that decode '+' as a space).
+    /// </summary>
+    private static string UrlEncodeKey(string value) => Uri.EscapeDataString(value).Replace("%2F", "/", StringComparison.Ordinal);
 }

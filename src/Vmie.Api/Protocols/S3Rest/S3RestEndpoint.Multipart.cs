@@ -172,7 +172,7 @@ public sealed partial class S3RestEndpoint
         var uploadIdMarker = ObjectWriteHeaders.NullIfEmpty(query["upload-id-marker"]);
         var maxUploads = ParseCount(query["max-uploads"], "max-uploads", MaxListEntries, MaxListEntries);
         var urlEncoded = UrlEncoding(query["encoding-type"]);
-        string Encode(string value) => urlEncoded ? Uri.EscapeDataString(value) : value;
+        string Encode(string value) => urlEncoded ? UrlEncodeKey(value) : value;
 
         var listing = await _store.ListMultipartUploadsAsync(call.Bucket, prefix, keyMarker, uploadIdMarker, maxUploads, call.Aborted);
         await S3Xml.WriteAsync(call.Response, 200, "ListMultipartUploadsResult", writer =>
