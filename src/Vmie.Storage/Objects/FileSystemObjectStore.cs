@@ -90,6 +90,49 @@ public sealed partial class FileSystemObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Deletes body files that no metadata row knows: leftovers of a crash between a body's rename into
+    /// place and its commit, or between a commit and the deletion of the bodies it released. Only files
+    /// last written more than <paramref name="minimumAge"/> ago are considered, so writes in flight are never
+    /// touched. Meant for start-up (or an occasional sweep); returns how many files were deleted.
+    /// </summary>
+    public int RemoveOrphanedBodyFiles(TimeSpan minimumAge)
+    {
+        var cutoff = DateTime.UtcNow - minimumAge;
+        var removed = 0;
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM object_bodies WHERE id = $id;";
+        var id = command.Parameters.AddWithValue("$id", string.Empty);
+        foreach (var folder in Directory.EnumerateDirectories(_bodies.Root))
+        {
+            var folderName = Path.GetFileName(folder);
+            if (folderName.Length != 2 || !folderName.All(char.IsAsciiHexDigitLower))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(folder))
+            {
+                var name = Path.GetFileName(file);
+                if (name.Length != 32 || !name.StartsWith(folderName, StringComparison.Ordinal) || !name.All(char.IsAsciiHexDigitLower)
+                    || File.GetLastWriteTimeUtc(file) >= cutoff)
+                {
+                    continue;
+                }
+
+                id.Value = name;
+                if (command.ExecuteScalar() is null)
+                {
+                    File.Delete(file);
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_clock.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>

@@ -280,6 +280,28 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         Assert.Equal("NoSuchKey", (await Assert.ThrowsAsync<ObjectStoreException>(() => Store.CopyObjectAsync("src", "a", "dst", "d", null))).Code);
     }
 
+    [Fact]
+    public async Task Orphaned_body_files_are_swept_and_referenced_ones_kept()
+    {
+        await Store.CreateBucketAsync("bucket", "111122223333", "us-east-1");
+        await _fixture.PutAsync("bucket", "kept", "data");
+        var kept = Assert.Single(_fixture.BodyFiles());
+        File.SetLastWriteTimeUtc(kept, DateTime.UtcNow.AddDays(-1));
+
+        var orphanId = "ab" + new string('0', 30);
+        var orphan = Path.Combine(_fixture.Root, "ab", orphanId);
+        Directory.CreateDirectory(Path.GetDirectoryName(orphan)!);
+        await File.WriteAllTextAsync(orphan, "left by a crash");
+        var recent = Path.Combine(_fixture.Root, "ab", "ab" + new string('1', 30));
+        await File.WriteAllTextAsync(recent, "a write in flight");
+        File.SetLastWriteTimeUtc(orphan, DateTime.UtcNow.AddDays(-1));
+
+        Assert.Equal(1, Store.RemoveOrphanedBodyFiles(TimeSpan.FromHours(1)));
+        Assert.False(File.Exists(orphan));
+        Assert.True(File.Exists(recent));
+        Assert.Equal("data", Encoding.UTF8.GetString(await _fixture.ReadAllAsync("bucket", "kept")));
+    }
+
     internal static byte[] RandomBytes(int length, int seed)
     {
         var data = new byte[length];
