@@ -50,7 +50,8 @@ public interface IObjectStore
     /// Assembles the listed parts (ascending part numbers, ETags matching) into the object. Every part
     /// but the last must be at least 5 MiB. The ETag is md5-of-md5s with the part count suffix.
     /// </summary>
-    Task<ObjectInfo> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken = default);
+    /// <param name="expectedChecksums">Full-object checksums the client sent with the request (base64 by algorithm), verified before the object becomes visible.</param>
+    Task<ObjectInfo> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, IReadOnlyDictionary<string, string>? expectedChecksums = null, CancellationToken cancellationToken = default);
 
     Task AbortMultipartUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken = default);
 
@@ -65,6 +66,12 @@ public abstract class ObjectReadHandle : IBlockSource
     public abstract ObjectInfo Info { get; }
 
     public long Length => Info.Size;
+
+    /// <summary>
+    /// Lengths of the parts the object was assembled from, in order (one entry for an object written in one
+    /// piece); GetObject?partNumber=N serves part N's byte range.
+    /// </summary>
+    public abstract IReadOnlyList<long> PartLengths { get; }
 
     public abstract ValueTask<int> ReadAtAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default);
 

@@ -34,6 +34,12 @@ public sealed record ObjectWriteOptions
     /// <summary>Algorithm the client asked to be computed and stored (x-amz-checksum-algorithm / x-amz-sdk-checksum-algorithm).</summary>
     public string? ChecksumAlgorithm { get; init; }
 
+    /// <summary>
+    /// For CreateMultipartUpload: COMPOSITE (checksum of the part checksums, "-N" suffix) or FULL_OBJECT
+    /// (CRCs only, combined across parts). null picks S3's default for the algorithm.
+    /// </summary>
+    public string? ChecksumType { get; init; }
+
     /// <summary>Exact body length when known (Content-Length / x-amz-decoded-content-length); a short body fails with IncompleteBody.</summary>
     public long? ExpectedLength { get; init; }
 }
@@ -58,7 +64,8 @@ public sealed record MultipartUploadInfo(string Bucket, string Key, string Uploa
 
 public sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, IReadOnlyDictionary<string, string> Checksums);
 
-public sealed record CompletedPart(int PartNumber, string ETag);
+/// <param name="Checksums">Part checksums the client listed (base64 by algorithm); each must match the stored part's.</param>
+public sealed record CompletedPart(int PartNumber, string ETag, IReadOnlyDictionary<string, string>? Checksums = null);
 
 public sealed record PartListing(IReadOnlyList<PartInfo> Parts, bool IsTruncated, int NextPartNumberMarker);
 
