@@ -27,7 +27,10 @@ public sealed class Ec2Options
     /// </summary>
     public bool RecoverAllClaimsOnStart { get; set; } = true;
 
-    /// <summary>Times a task is started before an interrupted run is no longer retried.</summary>
+    /// <summary>
+    /// Runs of a task that may end with the worker gone (crash, kill) before the task is abandoned with a
+    /// ServerError instead of being restarted. Runs handed back at a clean shutdown do not count.
+    /// </summary>
     public int MaxImportAttempts { get; set; } = 3;
 
     /// <summary>Fails loudly on settings the runner cannot work with.</summary>

@@ -262,7 +262,8 @@ public sealed class ImportTaskRepository
 
     /// <summary>
     /// Gives a held task back to the queue (the worker is stopping): it starts again from the beginning with a
-    /// new snapshot ID. A task being cancelled ends deleted instead.
+    /// new snapshot ID, and the interrupted run does not count as an attempt. A task being cancelled ends
+    /// deleted instead.
     /// </summary>
     public async Task ReleaseClaimAsync(string id, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -273,6 +274,7 @@ public sealed class ImportTaskRepository
                 status_message = CASE WHEN status = $deleting THEN status_message ELSE $pending END,
                 progress = CASE WHEN status = $deleting THEN NULL ELSE $initialProgress END,
                 finished_at = CASE WHEN status = $deleting THEN $now ELSE NULL END,
+                attempts = CASE WHEN status = $deleting THEN attempts ELSE MAX(attempts - 1, 0) END,
                 disk_image_size = 0, snapshot_id = NULL, claimed_by = NULL, heartbeat_at = NULL, updated_at = $now
             WHERE id = $id AND claimed_by = $w AND status IN ($active, $deleting);
             """,

@@ -78,7 +78,7 @@ public sealed class ImportSnapshotJob
             DataBytes = stored.DataBytes,
             State = "completed",
             Progress = "100%",
-            Description = parameters.DiskDescription ?? $"Created by AWS-VMImport service for {task.Id}",
+            Description = string.IsNullOrEmpty(parameters.DiskDescription) ? $"Created by AWS-VMImport service for {task.Id}" : parameters.DiskDescription,
             Encrypted = parameters.Encrypted,
             KmsKeyId = parameters.KmsKeyId,
             StartTime = startTime,

@@ -124,7 +124,7 @@ public sealed class ImportTaskRunner : BackgroundService
         {
             _logger.LogWarning("Import task {TaskId} was taken over by another worker; this run is abandoned.", task.Id);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (stoppingToken.IsCancellationRequested && e is not ImportTaskFailedException)
         {
             _logger.LogInformation("Import task {TaskId} was interrupted by shutdown; it will start again.", task.Id);
             await _tasks.ReleaseClaimAsync(task.Id, WorkerId, _time.GetUtcNow(), none);
@@ -161,7 +161,7 @@ public sealed class ImportTaskRunner : BackgroundService
             await RecoverOrphansAsync(recoverAllClaims, stoppingToken);
             await _releaser.ReleasePendingAsync(stoppingToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (stoppingToken.IsCancellationRequested && e is not ImportTaskFailedException)
         {
         }
         catch (Exception e)

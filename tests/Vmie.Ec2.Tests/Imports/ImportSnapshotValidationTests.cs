@@ -210,6 +210,19 @@ public sealed class ImportSnapshotValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task User_info_in_an_https_url_is_never_echoed()
+    {
+        var request = Ec2TestHost.RawRequest();
+        request.DiskContainer!.UserBucket = null;
+        request.DiskContainer.Url = $"https://user:password@{TestImportSourceResolver.Host}/{Ec2TestHost.Bucket}/disk.raw#fragment";
+
+        var result = await _host.ImportSnapshot.ImportAsync(request, _host.Context);
+
+        Assert.Equal($"https://{TestImportSourceResolver.Host}/{Ec2TestHost.Bucket}/disk.raw", result.SnapshotTaskDetail!.Url);
+        Assert.DoesNotContain("password", (await _host.Tasks.FindAsync(result.ImportTaskId!))!.RequestJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_url_the_resolver_refuses_fails_with_its_error()
     {
         var request = Ec2TestHost.RawRequest();

@@ -306,7 +306,7 @@ public sealed class ImportTaskRunnerTests : IAsyncLifetime
 
         Assert.Equal("completed", done.Status);
         Assert.NotEqual(firstSnapshotId, done.SnapshotId);
-        Assert.Equal(2, (await restarted.Tasks.FindAsync(id))!.Attempts);
+        Assert.Equal(1, (await restarted.Tasks.FindAsync(id))!.Attempts);
         await using var disk = await restarted.Snapshots.OpenAsync(done.SnapshotId!);
         Assert.Equal(content.ToArray(), await ReadAllAsync(disk));
     }

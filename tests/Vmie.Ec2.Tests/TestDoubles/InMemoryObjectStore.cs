@@ -73,7 +73,7 @@ internal sealed class InMemoryObjectStore : IObjectStore
 
     public Task<PartInfo> UploadPartAsync(string bucket, string key, string uploadId, int partNumber, Stream content, ObjectWriteOptions options, CancellationToken cancellationToken = default) => throw Unused();
 
-    public Task<ObjectInfo> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken = default) => throw Unused();
+    public Task<ObjectInfo> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, IReadOnlyDictionary<string, string>? expectedChecksums = null, CancellationToken cancellationToken = default) => throw Unused();
 
     public Task AbortMultipartUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken = default) => throw Unused();
 
@@ -97,6 +97,8 @@ internal sealed class InMemoryObjectStore : IObjectStore
     private sealed class Handle(ObjectInfo info, ObjectContent content) : ObjectReadHandle
     {
         public override ObjectInfo Info => info;
+
+        public override IReadOnlyList<long> PartLengths => [content.Length];
 
         public override ValueTask<int> ReadAtAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
