@@ -284,13 +284,13 @@ public sealed class ImportTaskRepository
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Tasks held by a worker other than <paramref name="exceptWorkerId"/> that have not ended.</summary>
-    public async Task<IReadOnlyList<ImportTaskRecord>> ListClaimedAsync(string exceptWorkerId, CancellationToken cancellationToken = default)
+    /// <summary>Tasks held by a worker that have not ended.</summary>
+    public async Task<IReadOnlyList<ImportTaskRecord>> ListClaimedAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = _database.OpenConnection();
         await using var command = SqliteStatement.Create(connection, null,
-            $"SELECT {Columns} FROM ec2_tasks WHERE claimed_by IS NOT NULL AND claimed_by <> $me AND status IN ($active, $deleting) ORDER BY seq;",
-            ("$me", exceptWorkerId), ("$active", ImportTaskStatus.Active), ("$deleting", ImportTaskStatus.Deleting));
+            $"SELECT {Columns} FROM ec2_tasks WHERE claimed_by IS NOT NULL AND status IN ($active, $deleting) ORDER BY seq;",
+            ("$active", ImportTaskStatus.Active), ("$deleting", ImportTaskStatus.Deleting));
         return await ReadAllAsync(command, cancellationToken);
     }
 

@@ -22,6 +22,9 @@ public sealed class ImportTaskCancellation
         return false;
     }
 
+    /// <summary>True while a worker of this process runs the task.</summary>
+    public bool IsRunningHere(string taskId) => _running.ContainsKey(taskId);
+
     internal Registration Register(string taskId, Action cancel)
     {
         _running[taskId] = cancel;

@@ -172,15 +172,22 @@ public sealed class ImportTaskRunner : BackgroundService
 
     /// <summary>
     /// Takes over the claims of workers that are gone: all claims of other workers when
-    /// <paramref name="all"/>, else those whose heartbeat is older than the stale-claim timeout.
+    /// <paramref name="all"/>, else those whose heartbeat is older than the stale-claim timeout. A claim of
+    /// this runner that no worker here is running (its end could not be recorded) counts as stale too.
     /// </summary>
     private async Task RecoverOrphansAsync(bool all, CancellationToken cancellationToken)
     {
         var staleBefore = _time.GetUtcNow() - _options.StaleClaimTimeout;
         var requeued = false;
-        foreach (var orphan in await _tasks.ListClaimedAsync(WorkerId, cancellationToken))
+        foreach (var orphan in await _tasks.ListClaimedAsync(cancellationToken))
         {
-            if (!all && orphan.HeartbeatAt is { } heartbeat && heartbeat >= staleBefore)
+            var mine = orphan.ClaimedBy == WorkerId;
+            if (mine && _cancellation.IsRunningHere(orphan.Id))
+            {
+                continue;
+            }
+
+            if ((!all || mine) && orphan.HeartbeatAt is { } heartbeat && heartbeat >= staleBefore)
             {
                 continue;
             }

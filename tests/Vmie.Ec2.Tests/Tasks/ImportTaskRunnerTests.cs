@@ -380,6 +380,19 @@ public sealed class ImportTaskRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stale_claim_of_the_runner_itself_that_nothing_runs_is_recovered()
+    {
+        // The end of a run could not be recorded (database briefly unavailable): the claim is the runner's own.
+        _host.Objects.Put(Ec2TestHost.Bucket, "disk.raw", ObjectContent.Pattern(MiB));
+        var id = await _host.ImportAsync(Ec2TestHost.RawRequest());
+        await _host.Tasks.TryClaimNextAsync([ImportTaskKind.ImportSnapshot], _host.Runner.WorkerId, "snap-00000000000000006", DateTimeOffset.UtcNow.AddHours(-1));
+
+        await _host.StartRunnerAsync();
+
+        Assert.Equal("completed", (await _host.WaitForEndAsync(id)).SnapshotTaskDetail!.Status);
+    }
+
+    [Fact]
     public async Task Tasks_queued_before_the_runner_starts_all_complete_with_several_workers()
     {
         _host.Objects.Put(Ec2TestHost.Bucket, "disk.raw", ObjectContent.Pattern(2 * MiB));
