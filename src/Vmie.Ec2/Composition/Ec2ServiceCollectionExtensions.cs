@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vmie.Ec2.Imports;
+using Vmie.Ec2.Persistence;
+using Vmie.Ec2.Snapshots;
+using Vmie.Ec2.Tags;
+using Vmie.Ec2.Tasks;
+
+namespace Vmie.Ec2.Composition;
+
+public static class Ec2ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the EC2 domain: its repositories, the services behind <see cref="Ec2ActionCatalog.Actions"/>
+    /// and the <see cref="ImportTaskRunner"/> as a hosted service. The host must also register
+    /// <see cref="Storage.Metadata.MetadataDatabase"/> (migrated with <see cref="Ec2Schema.Migrations"/> before the
+    /// host starts), <see cref="Storage.Objects.IObjectStore"/>, <see cref="Storage.Snapshots.ISnapshotStore"/>,
+    /// <see cref="Storage.Snapshots.ISnapshotImporter"/>, <see cref="IImportSourceResolver"/> and logging.
+    /// </summary>
+    public static IServiceCollection AddVmieEc2(this IServiceCollection services, Action<Ec2Options>? configure = null)
+    {
+        var options = new Ec2Options();
+        configure?.Invoke(options);
+        options.Validate();
+
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<ImportTaskRepository>();
+        services.AddSingleton<SnapshotRepository>();
+        services.AddSingleton<TagRepository>();
+
+        services.AddSingleton<ImportTaskSignal>();
+        services.AddSingleton<ImportTaskCancellation>();
+        services.AddSingleton<SnapshotContentReleaser>();
+        services.AddSingleton<ImportSnapshotJob>();
+
+        services.AddSingleton<ImportSnapshotService>();
+        services.AddSingleton<CancelImportTaskService>();
+        services.AddSingleton<SnapshotService>();
+        services.AddSingleton<TagService>();
+
+        services.AddSingleton<ImportTaskRunner>();
+        services.AddHostedService(provider => provider.GetRequiredService<ImportTaskRunner>());
+        return services;
+    }
+}

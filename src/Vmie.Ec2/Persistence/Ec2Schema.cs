@@ -1,0 +1,87 @@
+using Vmie.Storage.Metadata;
+
+namespace Vmie.Ec2.Persistence;
+
+/// <summary>The "ec2" component's tables: tasks, snapshots, tags and snapshot contents awaiting release.</summary>
+public static class Ec2Schema
+{
+    public const string Component = "ec2";
+
+    public static IReadOnlyList<SchemaMigration> Migrations { get; } =
+    [
+        new(Component, 1, """
+            -- Tasks of every kind (import-snapshot now; import-image and exports later). seq gives a stable
+            -- creation order for listings and the work queue; times are Unix milliseconds (UTC).
+            CREATE TABLE ec2_tasks (
+                seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+                id                  TEXT NOT NULL UNIQUE,
+                kind                TEXT NOT NULL,
+                account_id          TEXT NOT NULL,
+                region              TEXT NOT NULL,
+                status              TEXT NOT NULL,
+                status_message      TEXT,
+                progress            INTEGER,
+                disk_image_size     INTEGER NOT NULL DEFAULT 0,
+                description         TEXT,
+                request_json        TEXT NOT NULL,
+                source_bucket       TEXT,
+                source_key          TEXT,
+                source_snapshot_id  TEXT,
+                snapshot_id         TEXT,
+                result_json         TEXT,
+                client_token        TEXT,
+                request_fingerprint TEXT,
+                cancel_reason       TEXT,
+                attempts            INTEGER NOT NULL DEFAULT 0,
+                claimed_by          TEXT,
+                claimed_at          INTEGER,
+                heartbeat_at        INTEGER,
+                created_at          INTEGER NOT NULL,
+                updated_at          INTEGER NOT NULL,
+                finished_at         INTEGER
+            );
+            CREATE UNIQUE INDEX ec2_tasks_client_token ON ec2_tasks(account_id, region, kind, client_token) WHERE client_token IS NOT NULL;
+            CREATE INDEX ec2_tasks_by_owner ON ec2_tasks(account_id, region, kind, seq);
+            CREATE INDEX ec2_tasks_queue ON ec2_tasks(status, claimed_by, seq);
+            CREATE INDEX ec2_tasks_source_snapshot ON ec2_tasks(source_snapshot_id) WHERE source_snapshot_id IS NOT NULL;
+
+            CREATE TABLE ec2_snapshots (
+                seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+                id              TEXT NOT NULL UNIQUE,
+                account_id      TEXT NOT NULL,
+                region          TEXT NOT NULL,
+                volume_id       TEXT NOT NULL,
+                volume_size     INTEGER NOT NULL,
+                capacity        INTEGER NOT NULL,
+                data_bytes      INTEGER NOT NULL,
+                state           TEXT NOT NULL,
+                progress        TEXT NOT NULL,
+                description     TEXT,
+                encrypted       INTEGER NOT NULL,
+                kms_key_id      TEXT,
+                start_time      INTEGER NOT NULL,
+                completion_time INTEGER,
+                source_task_id  TEXT
+            );
+            CREATE INDEX ec2_snapshots_by_owner ON ec2_snapshots(account_id, region, seq);
+
+            CREATE TABLE ec2_tags (
+                resource_id   TEXT NOT NULL,
+                key           TEXT NOT NULL,
+                value         TEXT NOT NULL,
+                resource_type TEXT NOT NULL,
+                account_id    TEXT NOT NULL,
+                region        TEXT NOT NULL,
+                PRIMARY KEY (resource_id, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX ec2_tags_by_owner ON ec2_tags(account_id, region, resource_id, key);
+
+            -- Snapshot contents to delete from the snapshot store: written in the same transaction that
+            -- drops the metadata, removed once the store confirms, retried by the task runner after a crash.
+            CREATE TABLE ec2_snapshot_releases (
+                snapshot_id  TEXT PRIMARY KEY NOT NULL,
+                requested_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
+    ];
+}

@@ -1,0 +1,22 @@
+namespace Vmie.Ec2.Tasks;
+
+/// <summary>StatusMessage values: the phases of an active task and the wording of its endings.</summary>
+public static class ImportTaskMessages
+{
+    public const string Pending = "pending";
+    public const string Validating = "validating";
+    public const string Converting = "downloading/converting";
+
+    /// <summary>Status message of a task ended by CancelImportTask.</summary>
+    public const string Cancelled = "User initiated task cancelation";
+
+    /// <summary>AWS's wording for a source object that cannot be read because it is not there.</summary>
+    public const string SourceNotFound = "ClientError: Disk validation failed [We do not have access to the given resource. Reason 404 Not Found]";
+
+    public const string SourceEmpty = "ClientError: Disk validation failed [Invalid disk image size 0: the S3 object is empty]";
+
+    public static string ServerError(string taskId) =>
+        $"ServerError: An internal error stopped the import; the vmie server log has the details for task {taskId}.";
+
+    public const string Interrupted = "ServerError: The import was interrupted too many times (the server stopped while it ran) and was abandoned.";
+}
