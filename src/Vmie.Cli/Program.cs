@@ -1,1 +1,9 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using Vmie.Cli.Commands;
+
+var root = new RootCommand("vmie: AWS-compatible VM Import/Export on your own machine.")
+{
+    ServeCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -11,10 +11,23 @@ namespace Vmie.Api.Protocols.S3Rest;
 /// </summary>
 public sealed record S3RequestTarget(string? Bucket, string? Key)
 {
-    public static S3RequestTarget Resolve(HttpContext context, S3RestOptions options)
+    public static S3RequestTarget Resolve(HttpContext context, S3RestOptions options) =>
+        FromAddress(context.Request.Host.Host, RawPath(context), options);
+
+    /// <summary>
+    /// The bucket and key named by a host (without port) and a raw, still percent-encoded path: virtual-hosted
+    /// style when the host is "bucket.&lt;base host name&gt;", path-style otherwise.
+    /// </summary>
+    public static S3RequestTarget FromAddress(string host, string rawPath, S3RestOptions options)
     {
-        var rawPath = RawPath(context);
-        var hostBucket = BucketFromHost(context.Request.Host.Host, options.BaseHostNames);
+        ArgumentNullException.ThrowIfNull(rawPath);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!rawPath.StartsWith('/'))
+        {
+            rawPath = "/" + rawPath;
+        }
+
+        var hostBucket = BucketFromHost(host, options.BaseHostNames);
         if (hostBucket is not null)
         {
             var key = rawPath.Length > 1 ? Decode(rawPath[1..]) : null;

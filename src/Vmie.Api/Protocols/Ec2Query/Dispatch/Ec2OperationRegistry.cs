@@ -34,17 +34,8 @@ public sealed class Ec2OperationRegistry(Ec2WireModel model)
         where TResult : class
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var wire = Find(action);
-        if (wire.Output is null)
-        {
-            throw new InvalidOperationException($"EC2 action {action} has no output shape; register it without a result type.");
-        }
-
-        var input = BuildInput(wire, typeof(TRequest));
-        var output = _results.BuildStructure(wire.Output, typeof(TResult));
-        Add(wire, input, output, async (request, context, cancellationToken) =>
+        return Register(action, typeof(TRequest), typeof(TResult), async (request, context, cancellationToken) =>
             await handler((TRequest)request, context, cancellationToken).ConfigureAwait(false));
-        return this;
     }
 
     /// <summary>Registers an action without an output shape; it answers &lt;return&gt;true&lt;/return&gt;.</summary>
@@ -54,17 +45,40 @@ public sealed class Ec2OperationRegistry(Ec2WireModel model)
         where TRequest : class
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var wire = Find(action);
-        if (wire.Output is not null)
-        {
-            throw new InvalidOperationException($"EC2 action {action} answers {wire.Output.Name}; register it with a result type.");
-        }
-
-        Add(wire, BuildInput(wire, typeof(TRequest)), null, async (request, context, cancellationToken) =>
+        return Register(action, typeof(TRequest), null, async (request, context, cancellationToken) =>
         {
             await handler((TRequest)request, context, cancellationToken).ConfigureAwait(false);
             return null;
         });
+    }
+
+    /// <summary>
+    /// Registers an action by its CLR types, for callers that hold handlers without static types (a
+    /// domain's catalogue of actions). <paramref name="resultType"/> is null exactly when the action has no
+    /// output shape; the handler then returns null.
+    /// </summary>
+    public Ec2OperationRegistry Register(
+        string action,
+        Type requestType,
+        Type? resultType,
+        Func<object, Ec2RequestContext, CancellationToken, Task<object?>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(requestType);
+        ArgumentNullException.ThrowIfNull(handler);
+        var wire = Find(action);
+        if (wire.Output is null && resultType is not null)
+        {
+            throw new InvalidOperationException($"EC2 action {action} has no output shape; register it without a result type.");
+        }
+
+        if (wire.Output is not null && resultType is null)
+        {
+            throw new InvalidOperationException($"EC2 action {action} answers {wire.Output.Name}; register it with a result type.");
+        }
+
+        var input = BuildInput(wire, requestType);
+        var output = wire.Output is null ? null : _results.BuildStructure(wire.Output, resultType!);
+        Add(wire, input, output, handler);
         return this;
     }
 

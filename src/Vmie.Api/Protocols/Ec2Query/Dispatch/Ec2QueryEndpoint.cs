@@ -126,6 +126,16 @@ public sealed class Ec2QueryEndpoint
     private static string Single(string? previous, KeyValuePair<string, string> parameter) =>
         previous is null || previous == parameter.Value ? parameter.Value : throw Ec2ProtocolErrors.DuplicateParameter(parameter.Key);
 
+    /// <summary>
+    /// Answers with EC2's error envelope for a request refused before dispatch (e.g. by authentication).
+    /// </summary>
+    public Task WriteErrorAsync(HttpContext context, Ec2Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(error);
+        return WriteErrorAsync(context, error.HttpStatus, error.Code, error.Message, context.TraceIdentifier);
+    }
+
     private async Task WriteErrorAsync(HttpContext context, int status, string code, string message, string requestId)
     {
         if (context.Response.HasStarted)

@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Vmie.Api.Auth.Credentials;
+
+namespace Vmie.Api.Hosting;
+
+/// <summary>A running vmie server: Kestrel on one port, the embedded stores, and the task runner.</summary>
+public sealed class VmieHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private VmieHost(WebApplication app, LocalAccount account, Uri endpoint)
+    {
+        _app = app;
+        Account = account;
+        Endpoint = endpoint;
+    }
+
+    public LocalAccount Account { get; }
+
+    /// <summary>The base URL clients use, with the port actually bound.</summary>
+    public Uri Endpoint { get; }
+
+    public static async Task<VmieHost> StartAsync(VmieServerOptions options, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var account = LocalAccount.LoadOrCreate(options.DataDirectory, options.AccountId, options.AccessKeyId, options.SecretAccessKey);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = options.DataDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            if (string.Equals(options.ListenAddress, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                kestrel.ListenLocalhost(options.Port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port);
+            }
+        });
+
+        VmieServices.Add(builder.Services, options, account);
+        var app = builder.Build();
+        VmieServices.Initialize(app.Services);
+        var gateway = app.Services.GetRequiredService<RequestGateway>();
+        app.Run(gateway.InvokeAsync);
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var bound = new Uri(address);
+        var host = options.ListenAddress is "0.0.0.0" or "::" ? "127.0.0.1" : bound.Host;
+        var endpoint = new UriBuilder(bound.Scheme, host, bound.Port).Uri;
+        return new VmieHost(app, account, endpoint);
+    }
+
+    /// <summary>Waits until the process is asked to stop (Ctrl+C, SIGTERM) or the token fires.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,242 @@
+using System.Text.RegularExpressions;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.S3.Model;
+using Amazon.S3.Transfer;
+using Vmie.Cli.Tests.Infrastructure;
+
+namespace Vmie.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// The first user journey with the real AWS SDKs against a real `vmie serve`: upload a disk with a
+/// multipart upload, import it as a snapshot, follow the task, find the snapshot, tag it, cancel another
+/// import, restart the server and find everything still there.
+/// </summary>
+public sealed partial class SdkImportSnapshotTests
+{
+    private const long MiB = 1024 * 1024;
+
+    [Fact]
+    public async Task Multipart_upload_then_import_snapshot_then_restart_keeps_everything()
+    {
+        using var work = new TemporaryDirectory();
+        var disk = work.File("disk.raw");
+        DiskImageFile.Write(disk, 100 * MiB, [(0, 8 * MiB), (40 * MiB, 3 * MiB + 4096), (99 * MiB, MiB)]);
+
+        string taskId, snapshotId;
+        await using (var server = await VmieServerProcess.StartAsync(work.File("data")))
+        {
+            using var s3 = AwsClients.S3(server);
+            using var ec2 = AwsClients.Ec2(server);
+
+            await s3.PutBucketAsync(new PutBucketRequest { BucketName = "import-bucket" });
+            using (var transfer = new TransferUtility(s3))
+            {
+                await transfer.UploadAsync(new TransferUtilityUploadRequest
+                {
+                    BucketName = "import-bucket",
+                    Key = "disks/disk.raw",
+                    FilePath = disk,
+                    PartSize = 16 * MiB,
+                });
+            }
+
+            var head = await s3.GetObjectMetadataAsync("import-bucket", "disks/disk.raw");
+            Assert.Equal(100 * MiB, head.ContentLength);
+            Assert.Matches(MultipartETag(), head.ETag);
+
+            var started = await ec2.ImportSnapshotAsync(new ImportSnapshotRequest
+            {
+                Description = "My server disk",
+                DiskContainer = new SnapshotDiskContainer
+                {
+                    Description = "disk one",
+                    Format = "raw",
+                    UserBucket = new UserBucket { S3Bucket = "import-bucket", S3Key = "disks/disk.raw" },
+                },
+                TagSpecifications = [new TagSpecification { ResourceType = "import-snapshot-task", Tags = [new Amazon.EC2.Model.Tag("team", "blue")] }],
+            });
+            taskId = started.ImportTaskId;
+            Assert.Matches(ImportSnapTaskId(), taskId);
+            Assert.Equal("My server disk", started.Description);
+            Assert.Equal("active", started.SnapshotTaskDetail.Status);
+            Assert.Equal("RAW", started.SnapshotTaskDetail.Format);
+            Assert.Equal("import-bucket", started.SnapshotTaskDetail.UserBucket.S3Bucket);
+            Assert.Equal("disks/disk.raw", started.SnapshotTaskDetail.UserBucket.S3Key);
+
+            var completed = await WaitForTaskAsync(ec2, taskId, "completed");
+            snapshotId = completed.SnapshotTaskDetail.SnapshotId;
+            Assert.Matches(SnapshotId(), snapshotId);
+            Assert.Equal(100 * MiB, (long)completed.SnapshotTaskDetail.DiskImageSize!.Value);
+            Assert.Contains(completed.Tags, t => t.Key == "team" && t.Value == "blue");
+
+            var snapshot = Assert.Single((await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [snapshotId] })).Snapshots);
+            Assert.Equal(1, snapshot.VolumeSize);
+            Assert.Equal(SnapshotState.Completed, snapshot.State);
+            Assert.Equal(server.AccountId, snapshot.OwnerId);
+
+            await ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [snapshotId], Tags = [new Amazon.EC2.Model.Tag("Name", "imported")] });
+            var tags = await ec2.DescribeTagsAsync(new DescribeTagsRequest { Filters = [new Amazon.EC2.Model.Filter("resource-id", [snapshotId])] });
+            Assert.Contains(tags.Tags, t => t.Key == "Name" && t.Value == "imported" && t.ResourceType == ResourceType.Snapshot);
+
+            var mine = await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { OwnerIds = ["self"] });
+            Assert.Contains(mine.Snapshots, s => s.SnapshotId == snapshotId);
+        }
+
+        // A restart keeps tasks, snapshots, tags and objects.
+        await using (var server = await VmieServerProcess.StartAsync(work.File("data")))
+        {
+            using var s3 = AwsClients.S3(server);
+            using var ec2 = AwsClients.Ec2(server);
+            var task = Assert.Single((await ec2.DescribeImportSnapshotTasksAsync(new DescribeImportSnapshotTasksRequest { ImportTaskIds = [taskId] })).ImportSnapshotTasks);
+            Assert.Equal("completed", task.SnapshotTaskDetail.Status);
+            Assert.Equal(snapshotId, task.SnapshotTaskDetail.SnapshotId);
+            var snapshot = Assert.Single((await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [snapshotId] })).Snapshots);
+            Assert.Contains(snapshot.Tags, t => t.Key == "Name" && t.Value == "imported");
+
+            using var body = (await s3.GetObjectAsync("import-bucket", "disks/disk.raw")).ResponseStream;
+            await using var original = File.OpenRead(disk);
+            Assert.True(await DiskImageFile.SameContentAsync(original, body), "the uploaded object changed across the restart");
+
+            await ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = snapshotId });
+            var gone = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [snapshotId] }));
+            Assert.Equal("InvalidSnapshot.NotFound", gone.ErrorCode);
+        }
+    }
+
+    [Fact]
+    public async Task Import_of_a_missing_key_ends_deleted_with_a_client_error()
+    {
+        using var work = new TemporaryDirectory();
+        await using var server = await VmieServerProcess.StartAsync(work.File("data"));
+        using var s3 = AwsClients.S3(server);
+        using var ec2 = AwsClients.Ec2(server);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "import-bucket" });
+
+        var started = await ec2.ImportSnapshotAsync(new ImportSnapshotRequest
+        {
+            DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = "s3://import-bucket/no/such/disk.raw" },
+        });
+
+        var ended = await WaitForTaskAsync(ec2, started.ImportTaskId, "deleted");
+        Assert.StartsWith("ClientError: ", ended.SnapshotTaskDetail.StatusMessage, StringComparison.Ordinal);
+        Assert.True(string.IsNullOrEmpty(ended.SnapshotTaskDetail.SnapshotId));
+    }
+
+    [Fact]
+    public async Task Cancel_stops_an_active_import_and_releases_its_blocks()
+    {
+        using var work = new TemporaryDirectory();
+        var disk = work.File("big.raw");
+        DiskImageFile.Write(disk, 1024 * MiB, [(0, 768 * MiB)], seed: 7);
+
+        await using var server = await VmieServerProcess.StartAsync(work.File("data"), "--conversions", "1");
+        using var s3 = AwsClients.S3(server);
+        using var ec2 = AwsClients.Ec2(server);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "import-bucket" });
+        using (var transfer = new TransferUtility(s3))
+        {
+            await transfer.UploadAsync(disk, "import-bucket", "big.raw");
+        }
+
+        var started = await ec2.ImportSnapshotAsync(new ImportSnapshotRequest
+        {
+            DiskContainer = new SnapshotDiskContainer { Format = "RAW", UserBucket = new UserBucket { S3Bucket = "import-bucket", S3Key = "big.raw" } },
+        });
+        var cancelled = await ec2.CancelImportTaskAsync(new CancelImportTaskRequest { ImportTaskId = started.ImportTaskId });
+        Assert.Equal(started.ImportTaskId, cancelled.ImportTaskId);
+        Assert.Equal("active", cancelled.PreviousState);
+        Assert.Equal("deleting", cancelled.State);
+
+        var ended = await WaitForTaskAsync(ec2, started.ImportTaskId, "deleted");
+        Assert.True(string.IsNullOrEmpty(ended.SnapshotTaskDetail.SnapshotId));
+
+        var again = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.CancelImportTaskAsync(new CancelImportTaskRequest { ImportTaskId = started.ImportTaskId }));
+        Assert.False(string.IsNullOrEmpty(again.ErrorCode));
+
+        var snapshots = await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { OwnerIds = ["self"] });
+        Assert.Empty(snapshots.Snapshots ?? []);
+        Assert.Equal(0, BlockBytesOnDisk(server.DataDirectory));
+    }
+
+    [Fact]
+    public async Task A_server_killed_during_an_import_never_leaves_the_task_active()
+    {
+        using var work = new TemporaryDirectory();
+        var disk = work.File("big.raw");
+        DiskImageFile.Write(disk, 1024 * MiB, [(0, 768 * MiB)], seed: 9);
+
+        string taskId;
+        await using (var server = await VmieServerProcess.StartAsync(work.File("data")))
+        {
+            using var s3 = AwsClients.S3(server);
+            using var ec2 = AwsClients.Ec2(server);
+            await s3.PutBucketAsync(new PutBucketRequest { BucketName = "import-bucket" });
+            using (var transfer = new TransferUtility(s3))
+            {
+                await transfer.UploadAsync(disk, "import-bucket", "big.raw");
+            }
+
+            taskId = (await ec2.ImportSnapshotAsync(new ImportSnapshotRequest
+            {
+                DiskContainer = new SnapshotDiskContainer { Format = "RAW", UserBucket = new UserBucket { S3Bucket = "import-bucket", S3Key = "big.raw" } },
+            })).ImportTaskId;
+            await server.KillAsync();
+        }
+
+        await using (var server = await VmieServerProcess.StartAsync(work.File("data")))
+        {
+            using var ec2 = AwsClients.Ec2(server);
+            var ended = await WaitForTaskAsync(ec2, taskId, "completed", "deleted");
+            if (ended.SnapshotTaskDetail.Status == "deleted")
+            {
+                Assert.StartsWith("ServerError: ", ended.SnapshotTaskDetail.StatusMessage, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Matches(SnapshotId(), ended.SnapshotTaskDetail.SnapshotId);
+            }
+        }
+    }
+
+    internal static async Task<ImportSnapshotTask> WaitForTaskAsync(AmazonEC2Client ec2, string taskId, params string[] finalStatuses)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        ImportSnapshotTask? task = null;
+        var seen = new List<string>();
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await ec2.DescribeImportSnapshotTasksAsync(new DescribeImportSnapshotTasksRequest { ImportTaskIds = [taskId] });
+            task = Assert.Single(response.ImportSnapshotTasks);
+            var detail = task.SnapshotTaskDetail;
+            seen.Add($"{detail.Status}/{detail.StatusMessage}/{detail.Progress}");
+            if (finalStatuses.Contains(detail.Status))
+            {
+                return task;
+            }
+
+            Assert.Equal("active", detail.Status is "deleting" ? "active" : detail.Status);
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"task {taskId} did not reach {string.Join("/", finalStatuses)}; seen: {string.Join(", ", seen.Distinct())}");
+        return task!;
+    }
+
+    private static long BlockBytesOnDisk(string dataDirectory)
+    {
+        var blocks = Path.Combine(dataDirectory, "snapshots");
+        return Directory.Exists(blocks)
+            ? new DirectoryInfo(blocks).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !f.Name.EndsWith(".db", StringComparison.Ordinal)).Sum(f => f.Length)
+            : 0;
+    }
+
+    [GeneratedRegex("^import-snap-[0-9a-f]{17}$")]
+    private static partial Regex ImportSnapTaskId();
+
+    [GeneratedRegex("^snap-[0-9a-f]{17}$")]
+    private static partial Regex SnapshotId();
+
+    [GeneratedRegex("^\"[0-9a-f]{32}-7\"$")]
+    private static partial Regex MultipartETag();
+}
