@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
 using Vmie.Cli.Tests.Infrastructure;
@@ -121,6 +122,38 @@ public sealed partial class SdkImportSnapshotTests
         var ended = await WaitForTaskAsync(ec2, started.ImportTaskId, "deleted");
         Assert.StartsWith("ClientError: ", ended.SnapshotTaskDetail.StatusMessage, StringComparison.Ordinal);
         Assert.True(string.IsNullOrEmpty(ended.SnapshotTaskDetail.SnapshotId));
+    }
+
+    [Fact]
+    public async Task Import_from_a_presigned_url_of_this_vmie_completes_and_a_forged_one_is_refused()
+    {
+        using var work = new TemporaryDirectory();
+        var disk = work.File("small.raw");
+        DiskImageFile.Write(disk, 8 * MiB, [(MiB, 2 * MiB)], seed: 3);
+        await using var server = await VmieServerProcess.StartAsync(work.File("data"));
+        using var s3 = AwsClients.S3(server);
+        using var ec2 = AwsClients.Ec2(server);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "import-bucket" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "import-bucket", Key = "vms/small disk.raw", FilePath = disk });
+
+        var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = "import-bucket",
+            Key = "vms/small disk.raw",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(30),
+            Protocol = Protocol.HTTP,
+        });
+
+        var started = await ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = url } });
+        Assert.DoesNotContain("X-Amz-Signature", started.SnapshotTaskDetail.Url ?? "", StringComparison.Ordinal);
+        var done = await WaitForTaskAsync(ec2, started.ImportTaskId, "completed");
+        Assert.Equal(8 * MiB, (long)done.SnapshotTaskDetail.DiskImageSize!.Value);
+
+        var forged = url.Replace("X-Amz-Signature=", "X-Amz-Signature=0", StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = forged } }));
+        Assert.Equal("InvalidParameterValue", refused.ErrorCode);
+        Assert.DoesNotContain("X-Amz-Signature", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
