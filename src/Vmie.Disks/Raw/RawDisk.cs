@@ -5,7 +5,8 @@ namespace Vmie.Disks.Raw;
 
 /// <summary>
 /// A raw image: the bytes of the source are the bytes of the disk. Nothing in the format says what is
-/// unallocated, so the whole capacity is reported as one extent and zero detection is left to the consumer.
+/// unallocated, so the allocation map is the source's own (its data extents when it is a sparse file,
+/// else the whole capacity) and zero detection within it is left to the consumer.
 /// </summary>
 public sealed class RawDisk : IVirtualDisk
 {
@@ -23,9 +24,22 @@ public sealed class RawDisk : IVirtualDisk
     public async IAsyncEnumerable<DiskExtent> GetAllocatedExtentsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.CompletedTask.ConfigureAwait(false);
-        if (Capacity > 0)
+        if (Capacity <= 0)
+        {
+            yield break;
+        }
+
+        if (_source is not ISparseBlockSource sparse)
         {
             yield return new DiskExtent(0, Capacity);
+            yield break;
+        }
+
+        // A sparse source knows its holes; they are zeros in the disk too, so nothing there needs reading.
+        foreach (var extent in sparse.GetDataExtents())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return extent;
         }
     }
 

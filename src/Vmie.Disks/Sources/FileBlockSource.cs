@@ -4,7 +4,7 @@ using Vmie.Disks.Abstractions;
 namespace Vmie.Disks.Sources;
 
 /// <summary>Random reads from a local file, without a shared file position (safe for parallel readers).</summary>
-public sealed class FileBlockSource : IBlockSource
+public sealed class FileBlockSource : ISparseBlockSource
 {
     private readonly SafeFileHandle _handle;
 
@@ -39,6 +39,8 @@ public sealed class FileBlockSource : IBlockSource
 
         return total;
     }
+
+    public IEnumerable<DiskExtent> GetDataExtents() => SparseFileExtents.Enumerate(_handle, Length);
 
     public ValueTask DisposeAsync()
     {

@@ -61,7 +61,7 @@ public interface IObjectStore
 }
 
 /// <summary>An open, immutable version of an object: random reads for disk readers, or a stream.</summary>
-public abstract class ObjectReadHandle : IBlockSource
+public abstract class ObjectReadHandle : ISparseBlockSource
 {
     public abstract ObjectInfo Info { get; }
 
@@ -74,6 +74,9 @@ public abstract class ObjectReadHandle : IBlockSource
     public abstract IReadOnlyList<long> PartLengths { get; }
 
     public abstract ValueTask<int> ReadAtAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default);
+
+    /// <summary>The ranges of the object that hold data; the rest reads as zeros (bodies are stored sparse).</summary>
+    public abstract IEnumerable<DiskExtent> GetDataExtents();
 
     /// <summary>A forward-only stream over [offset, offset+length).</summary>
     public abstract Stream OpenStream(long offset, long length);

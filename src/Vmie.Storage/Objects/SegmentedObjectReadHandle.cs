@@ -1,4 +1,6 @@
 using Microsoft.Win32.SafeHandles;
+using Vmie.Disks.Abstractions;
+using Vmie.Disks.Sources;
 
 namespace Vmie.Storage.Objects;
 
@@ -65,6 +67,36 @@ internal sealed class SegmentedObjectReadHandle : ObjectReadHandle
         }
 
         return new ObjectRangeStream(this, offset, length);
+    }
+
+    /// <summary>The data extents of every body file, in object offsets, with touching extents joined.</summary>
+    public override IEnumerable<DiskExtent> GetDataExtents()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        DiskExtent? pending = null;
+        for (var i = 0; i < _handles.Length; i++)
+        {
+            foreach (var extent in SparseFileExtents.Enumerate(_handles[i], _lengths[i], _starts[i]))
+            {
+                if (pending is { } previous && previous.End == extent.Offset)
+                {
+                    pending = new DiskExtent(previous.Offset, previous.Length + extent.Length);
+                    continue;
+                }
+
+                if (pending is { } done)
+                {
+                    yield return done;
+                }
+
+                pending = extent;
+            }
+        }
+
+        if (pending is { } last)
+        {
+            yield return last;
+        }
     }
 
     public override ValueTask DisposeAsync()

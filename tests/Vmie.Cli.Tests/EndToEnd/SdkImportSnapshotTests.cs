@@ -142,7 +142,7 @@ public sealed partial class SdkImportSnapshotTests
             Key = "vms/small disk.raw",
             Verb = HttpVerb.GET,
             Expires = DateTime.UtcNow.AddMinutes(30),
-            Protocol = Protocol.HTTP,
+            Protocol = Amazon.S3.Protocol.HTTP,
         });
 
         var started = await ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = url } });

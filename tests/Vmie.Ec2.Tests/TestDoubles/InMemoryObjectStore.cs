@@ -109,6 +109,8 @@ internal sealed class InMemoryObjectStore : IObjectStore
 
         public override Stream OpenStream(long offset, long length) => throw Unused();
 
+        public override IEnumerable<Vmie.Disks.Abstractions.DiskExtent> GetDataExtents() => [new(0, Length)];
+
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

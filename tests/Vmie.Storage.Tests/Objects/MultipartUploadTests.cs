@@ -14,6 +14,45 @@ public sealed class MultipartUploadTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     [Fact]
+    public async Task A_multipart_object_reports_the_data_extents_of_its_parts_in_object_offsets()
+    {
+        await Store.CreateBucketAsync("bucket", "111122223333", "us-east-1");
+        var upload = await Store.CreateMultipartUploadAsync("bucket", "disk.raw", ObjectWriteOptions.Default);
+        // Part 1: zeros then data at its very end; part 2: data at its very start then zeros; part 3: zeros.
+        var part1 = new byte[8 * MiB];
+        FileSystemObjectStoreTests.RandomBytes(MiB, 4).CopyTo(part1, 7 * MiB);
+        var part2 = new byte[8 * MiB];
+        FileSystemObjectStoreTests.RandomBytes(MiB, 5).CopyTo(part2, 0);
+        var part3 = new byte[3 * MiB];
+        var p1 = await Upload(upload, 1, part1);
+        var p2 = await Upload(upload, 2, part2);
+        var p3 = await Upload(upload, 3, part3);
+        await Store.CompleteMultipartUploadAsync("bucket", "disk.raw", upload.UploadId, [new(1, p1.ETag), new(2, p2.ETag), new(3, p3.ETag)]);
+
+        await using var handle = await Store.OpenReadAsync("bucket", "disk.raw");
+        var extents = handle.GetDataExtents().ToList();
+
+        if (OperatingSystem.IsLinux())
+        {
+            // The data touching the boundary of parts 1 and 2 is one extent: 7 MiB .. 9 MiB of the object.
+            var only = Assert.Single(extents);
+            Assert.Equal(7 * MiB, only.Offset);
+            Assert.Equal(2 * MiB, only.Length);
+        }
+
+        // Whatever the platform reports, everything outside the extents reads as zeros.
+        var all = await _fixture.ReadAllAsync("bucket", "disk.raw");
+        long position = 0;
+        foreach (var extent in extents)
+        {
+            Assert.All(all.AsSpan((int)position, (int)(extent.Offset - position)).ToArray(), b => Assert.Equal(0, b));
+            position = extent.End;
+        }
+
+        Assert.All(all.AsSpan((int)position).ToArray(), b => Assert.Equal(0, b));
+    }
+
+    [Fact]
     public async Task Completion_assembles_parts_without_copying_and_computes_the_md5_of_md5s_etag()
     {
         await Store.CreateBucketAsync("bucket", "111122223333", "us-east-1");

@@ -9,7 +9,7 @@ internal sealed class RegenerationFactAttribute : FactAttribute
     {
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(VariableName)))
         {
-            Skip = $"Set {VariableName} to botocore's ec2 service-2.json(.gz) or the spec's ec2-model-subset.json to regenerate ec2-wire-model.json.";
+            Skip = $"Set {VariableName} to botocore's ec2 service-2.json(.gz) (or a subset of it) to regenerate ec2-wire-model.json.";
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Vmie.Api.Tests.Protocols.Ec2Query.Model;
 
 /// <summary>
 /// Derives src/Vmie.Api/Protocols/Ec2Query/Model/ec2-wire-model.json from botocore's EC2 model
-/// (service-2.json[.gz], or the spec's ec2-model-subset.json): the operations vmie serves and the
+/// (service-2.json[.gz], or a subset of it): the operations vmie serves and the
 /// closure of their shapes, keeping only wire facts. Rules are in Model/README.md.
 /// </summary>
 internal static class WireModelGenerator
@@ -36,7 +36,7 @@ internal static class WireModelGenerator
 
     private static readonly JsonSerializerOptions LineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Shapes the source may lack (the spec's subset has no DeleteTags); botocore's full model has them.</summary>
+    /// <summary>Shapes the source may lack (a subset may have no DeleteTags); botocore's full model has them.</summary>
     private static JsonObject Supplement() => new()
     {
         ["operations"] = new JsonObject
