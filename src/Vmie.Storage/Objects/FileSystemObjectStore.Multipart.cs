@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
-using Vmie.Storage.Objects.Checksums;
+using Vmie.Storage.Checksums;
 
 namespace Vmie.Storage.Objects;
 
@@ -45,9 +45,9 @@ public sealed partial class FileSystemObjectStore
 
         var upload = Read((connection, transaction) => RequireUpload(connection, transaction, bucket, key, uploadId));
         var algorithms = ChecksumAlgorithmsFor(options, upload.ChecksumAlgorithm, resource);
-        if (upload.ChecksumAlgorithm is { } expected && algorithms.Any(a => a != expected))
+        if (upload.ChecksumAlgorithm is { } expected && algorithms.FirstOrDefault(a => a.Name != expected) is { } actual)
         {
-            throw new ObjectStoreException("InvalidRequest", $"Checksum Type mismatch occurred, expected checksum Type: {expected.ToLowerInvariant()}, actual checksum Type: {algorithms.First(a => a != expected).ToLowerInvariant()}", resource);
+            throw new ObjectStoreException("InvalidRequest", $"Checksum Type mismatch occurred, expected checksum Type: {expected.ToLowerInvariant()}, actual checksum Type: {actual.Name.ToLowerInvariant()}", resource);
         }
 
         var body = await StageAsync(content, options, algorithms, resource, cancellationToken).ConfigureAwait(false);
@@ -110,7 +110,7 @@ public sealed partial class FileSystemObjectStore
             {
                 if (!stored.TryGetValue(listed.PartNumber, out var part)
                     || MultipartETag.Normalize(listed.ETag) != Convert.ToHexStringLower(part.Md5)
-                    || (listed.Checksums ?? new Dictionary<string, string>()).Any(c => !part.Checksums.TryGetValue(ChecksumAlgorithms.Canonical(c.Key) ?? c.Key, out var value) || value != c.Value))
+                    || (listed.Checksums ?? new Dictionary<string, string>()).Any(c => !part.Checksums.TryGetValue(ChecksumAlgorithm.FromName(c.Key)?.Name ?? c.Key, out var value) || value != c.Value))
                 {
                     throw new ObjectStoreException("InvalidPart", "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", resource);
                 }
@@ -127,14 +127,15 @@ public sealed partial class FileSystemObjectStore
             }
 
             var checksums = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (upload.ChecksumAlgorithm is { } algorithm && chosen.All(p => p.Checksums.ContainsKey(algorithm)))
+            if (upload.ChecksumAlgorithm is { } uploadAlgorithm && chosen.All(p => p.Checksums.ContainsKey(uploadAlgorithm)))
             {
-                checksums[algorithm] = upload.ChecksumType == FullObject ? CombinedChecksum(algorithm, chosen) : CompositeChecksum(algorithm, chosen);
+                var algorithm = ChecksumAlgorithm.Parse(uploadAlgorithm);
+                checksums[algorithm.Name] = upload.ChecksumType == FullObject ? CombinedChecksum(algorithm, chosen) : CompositeChecksum(algorithm, chosen);
             }
 
             foreach (var (name, value) in expectedChecksums ?? new Dictionary<string, string>())
             {
-                var canonical = ChecksumAlgorithms.Canonical(name);
+                var canonical = ChecksumAlgorithm.FromName(name)?.Name;
                 // Clients may quote a composite checksum with or without its "-N" suffix.
                 if (canonical is null || !checksums.TryGetValue(canonical, out var actual)
                     || (actual != value && actual != $"{value}-{chosen.Count}"))
@@ -264,13 +265,13 @@ public sealed partial class FileSystemObjectStore
             return (null, null);
         }
 
-        var algorithm = ChecksumAlgorithms.Canonical(options.ChecksumAlgorithm)
+        var algorithm = ChecksumAlgorithm.FromName(options.ChecksumAlgorithm)
             ?? throw ObjectStoreErrors.InvalidArgument($"Unknown checksum algorithm '{options.ChecksumAlgorithm}'.", resource);
-        var type = options.ChecksumType?.Trim().ToUpperInvariant() ?? (algorithm == ChecksumAlgorithms.Crc64Nvme ? FullObject : Composite);
+        var type = options.ChecksumType?.Trim().ToUpperInvariant() ?? (algorithm == ChecksumAlgorithm.Crc64Nvme ? FullObject : Composite);
         var supported = type switch
         {
-            Composite => algorithm != ChecksumAlgorithms.Crc64Nvme,
-            FullObject => ChecksumAlgorithms.IsCrc(algorithm),
+            Composite => algorithm != ChecksumAlgorithm.Crc64Nvme,
+            FullObject => algorithm.IsCrc,
             _ => false,
         };
         if (!supported)
@@ -278,29 +279,29 @@ public sealed partial class FileSystemObjectStore
             throw new ObjectStoreException("InvalidRequest", $"The {algorithm} checksum algorithm does not support the checksum type '{type}'.", resource);
         }
 
-        return (algorithm, type);
+        return (algorithm.Name, type);
     }
 
     /// <summary>The checksum of the concatenated raw part checksums, with the part count appended.</summary>
-    private static string CompositeChecksum(string algorithm, List<StoredPart> parts)
+    private static string CompositeChecksum(ChecksumAlgorithm algorithm, List<StoredPart> parts)
     {
-        using var checksum = RunningChecksum.Create(algorithm);
+        using var checksum = algorithm.CreateCalculator();
         foreach (var part in parts)
         {
-            checksum.Append(Convert.FromBase64String(part.Checksums[algorithm]));
+            checksum.Append(Convert.FromBase64String(part.Checksums[algorithm.Name]));
         }
 
-        return $"{checksum.GetBase64()}-{parts.Count}";
+        return $"{checksum.GetBase64Digest()}-{parts.Count}";
     }
 
     /// <summary>The CRC of the whole object, combined from the part CRCs without reading the data.</summary>
-    private static string CombinedChecksum(string algorithm, List<StoredPart> parts)
+    private static string CombinedChecksum(ChecksumAlgorithm algorithm, List<StoredPart> parts)
     {
-        var width = ChecksumAlgorithms.ByteLength(algorithm);
+        var width = algorithm.DigestLength;
         ulong combined = 0;
         for (var i = 0; i < parts.Count; i++)
         {
-            var raw = Convert.FromBase64String(parts[i].Checksums[algorithm]);
+            var raw = Convert.FromBase64String(parts[i].Checksums[algorithm.Name]);
             var crc = width == 4 ? BinaryPrimitives.ReadUInt32BigEndian(raw) : BinaryPrimitives.ReadUInt64BigEndian(raw);
             combined = i == 0 ? crc : CrcCombination.Combine(algorithm, combined, crc, parts[i].Size);
         }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Vmie.Storage.Checksums;
 using Vmie.Storage.Metadata;
-using Vmie.Storage.Objects.Checksums;
 
 namespace Vmie.Storage.Objects;
 
@@ -236,9 +236,9 @@ public sealed partial class FileSystemObjectStore : IObjectStore
         JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 
     /// <summary>The checksum algorithms a write must compute: the one asked for and every one with an expected value.</summary>
-    private static List<string> ChecksumAlgorithmsFor(ObjectWriteOptions options, string? additional, string resource)
+    private static List<ChecksumAlgorithm> ChecksumAlgorithmsFor(ObjectWriteOptions options, string? additional, string resource)
     {
-        var algorithms = new List<string>();
+        var algorithms = new List<ChecksumAlgorithm>();
         foreach (var name in options.ExpectedChecksums.Keys.Append(options.ChecksumAlgorithm).Append(additional))
         {
             if (name is null)
@@ -246,18 +246,18 @@ public sealed partial class FileSystemObjectStore : IObjectStore
                 continue;
             }
 
-            var canonical = ChecksumAlgorithms.Canonical(name)
-                ?? throw ObjectStoreErrors.InvalidArgument($"Unknown checksum algorithm '{name}'. Valid algorithms: {string.Join(", ", ChecksumAlgorithms.All)}.", resource);
-            if (!algorithms.Contains(canonical))
+            var algorithm = ChecksumAlgorithm.FromName(name)
+                ?? throw ObjectStoreErrors.InvalidArgument($"Unknown checksum algorithm '{name}'. Valid algorithms: {string.Join(", ", ChecksumAlgorithm.All)}.", resource);
+            if (!algorithms.Contains(algorithm))
             {
-                algorithms.Add(canonical);
+                algorithms.Add(algorithm);
             }
         }
 
         return algorithms;
     }
 
-    private async Task<StagedBody> StageAsync(Stream content, ObjectWriteOptions options, IReadOnlyCollection<string> algorithms, string resource, CancellationToken cancellationToken)
+    private async Task<StagedBody> StageAsync(Stream content, ObjectWriteOptions options, IReadOnlyCollection<ChecksumAlgorithm> algorithms, string resource, CancellationToken cancellationToken)
     {
         if (options.ExpectedLength > MaxSingleUploadSize)
         {

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
-using Vmie.Storage.Objects.Checksums;
+using Vmie.Storage.Checksums;
 
 namespace Vmie.Storage.Objects;
 
@@ -48,7 +48,7 @@ internal sealed class StagedBody
     public static async Task<StagedBody> WriteAsync(
         BodyFileDirectory directory,
         Stream content,
-        IReadOnlyCollection<string> checksumAlgorithms,
+        IReadOnlyCollection<ChecksumAlgorithm> checksumAlgorithms,
         long maxLength,
         Func<ObjectStoreException> tooLong,
         CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ internal sealed class StagedBody
         var id = BodyFileDirectory.NewId();
         var temporaryPath = directory.TemporaryPathOf(id);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var checksums = checksumAlgorithms.Select(RunningChecksum.Create).ToList();
+        var checksums = checksumAlgorithms.Select(a => a.CreateCalculator()).ToList();
         try
         {
             using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
@@ -96,7 +96,7 @@ internal sealed class StagedBody
                 RandomAccess.FlushToDisk(handle);
             }
 
-            return new StagedBody(directory, id, length, md5.GetCurrentHash(), checksums.ToDictionary(c => c.Algorithm, c => c.GetBase64(), StringComparer.Ordinal));
+            return new StagedBody(directory, id, length, md5.GetCurrentHash(), checksums.ToDictionary(c => c.Algorithm.Name, c => c.GetBase64Digest(), StringComparer.Ordinal));
         }
         catch
         {
@@ -128,7 +128,7 @@ internal sealed class StagedBody
 
         foreach (var (algorithm, value) in options.ExpectedChecksums)
         {
-            var canonical = ChecksumAlgorithms.Canonical(algorithm)!;
+            var canonical = ChecksumAlgorithm.Parse(algorithm).Name;
             if (!string.Equals(Checksums[canonical], value, StringComparison.Ordinal))
             {
                 throw ObjectStoreErrors.BadDigest($"The {canonical} you specified did not match the calculated checksum.", resource);

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Vmie.Storage.Checksums;
 using Vmie.Storage.Objects;
-using Vmie.Storage.Objects.Checksums;
 
 namespace Vmie.Storage.Tests.Objects;
 
@@ -155,7 +155,7 @@ public sealed class FileSystemObjectStoreTests : IDisposable
 
         var badCrc = await Assert.ThrowsAsync<ObjectStoreException>(() => _fixture.PutAsync("bucket", "k", data, new ObjectWriteOptions
         {
-            ExpectedChecksums = new Dictionary<string, string> { ["crc32c"] = Convert.ToBase64String(RunningChecksum.Compute("CRC32C", "other"u8)) },
+            ExpectedChecksums = new Dictionary<string, string> { ["crc32c"] = ChecksumAlgorithm.Crc32C.ComputeBase64("other"u8) },
         }));
         Assert.Equal("BadDigest", badCrc.Code);
 
@@ -171,10 +171,10 @@ public sealed class FileSystemObjectStoreTests : IDisposable
             ExpectedMd5 = MD5.HashData(data),
             ExpectedLength = data.Length,
             ChecksumAlgorithm = "sha256",
-            ExpectedChecksums = new Dictionary<string, string> { ["CRC32C"] = Convert.ToBase64String(RunningChecksum.Compute("CRC32C", data)) },
+            ExpectedChecksums = new Dictionary<string, string> { ["CRC32C"] = ChecksumAlgorithm.Crc32C.ComputeBase64(data) },
         });
         Assert.Equal(Convert.ToBase64String(SHA256.HashData(data)), good.Checksums["SHA256"]);
-        Assert.Equal(Convert.ToBase64String(RunningChecksum.Compute("CRC32C", data)), good.Checksums["CRC32C"]);
+        Assert.Equal(ChecksumAlgorithm.Crc32C.ComputeBase64(data), good.Checksums["CRC32C"]);
     }
 
     [Fact]

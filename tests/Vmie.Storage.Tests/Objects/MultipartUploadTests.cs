@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
+using Vmie.Storage.Checksums;
 using Vmie.Storage.Objects;
-using Vmie.Storage.Objects.Checksums;
 
 namespace Vmie.Storage.Tests.Objects;
 
@@ -178,15 +178,16 @@ public sealed class MultipartUploadTests : IDisposable
         var part2 = FileSystemObjectStoreTests.RandomBytes(3000, 5);
         var p1 = await Upload(upload, 1, part1);
         var p2 = await Upload(upload, 2, part2);
-        Assert.Equal(Convert.ToBase64String(RunningChecksum.Compute(algorithm, part1)), p1.Checksums[algorithm]);
+        var checksum = ChecksumAlgorithm.Parse(algorithm);
+        Assert.Equal(checksum.ComputeBase64(part1), p1.Checksums[algorithm]);
 
         var info = await Store.CompleteMultipartUploadAsync("bucket", "k", upload.UploadId,
             [new(1, p1.ETag, new Dictionary<string, string> { [algorithm] = p1.Checksums[algorithm] }), new(2, p2.ETag)]);
 
         var fullObject = type == "FULL_OBJECT" || algorithm == "CRC64NVME";
         var expected = fullObject
-            ? Convert.ToBase64String(RunningChecksum.Compute(algorithm, [.. part1, .. part2]))
-            : Convert.ToBase64String(RunningChecksum.Compute(algorithm, [.. RunningChecksum.Compute(algorithm, part1), .. RunningChecksum.Compute(algorithm, part2)])) + "-2";
+            ? checksum.ComputeBase64([.. part1, .. part2])
+            : checksum.ComputeBase64([.. checksum.Compute(part1), .. checksum.Compute(part2)]) + "-2";
         Assert.Equal(expected, info.Checksums[algorithm]);
     }
 

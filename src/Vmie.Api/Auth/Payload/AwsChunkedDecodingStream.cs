@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Vmie.Api.Auth.SigV4;
+using Vmie.Storage.Checksums;
 
 namespace Vmie.Api.Auth.Payload;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vmie.Api.Auth.SigV4;
+using Vmie.Storage.Checksums;
 
 namespace Vmie.Api.Auth.Payload;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Vmie.Storage.Checksums;
 using Vmie.Storage.Objects;
-using Vmie.Storage.Objects.Checksums;
 
 namespace Vmie.Api.Protocols.S3Rest;
 
@@ -27,7 +27,7 @@ internal static class ObjectResponseHeaders
     {
         foreach (var (algorithm, value) in checksums)
         {
-            response.Headers[ChecksumAlgorithms.HeaderName(algorithm)] = value;
+            response.Headers[ChecksumAlgorithm.Parse(algorithm).HeaderName] = value;
             response.Headers["x-amz-checksum-type"] = ChecksumType(value);
         }
     }

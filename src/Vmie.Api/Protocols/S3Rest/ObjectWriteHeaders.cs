@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Vmie.Storage.Checksums;
 using Vmie.Storage.Objects;
-using Vmie.Storage.Objects.Checksums;
 
 namespace Vmie.Api.Protocols.S3Rest;
 
@@ -17,7 +17,7 @@ internal static class ObjectWriteHeaders
         {
             ContentType = string.IsNullOrEmpty(request.ContentType) ? null : request.ContentType,
             UserMetadata = UserMetadata(request.Headers),
-            ChecksumAlgorithm = ChecksumAlgorithm(request.Headers),
+            ChecksumAlgorithm = RequestedChecksumAlgorithm(request.Headers),
             ChecksumType = NullIfEmpty(request.Headers["x-amz-checksum-type"]),
         };
         if (!withBody)
@@ -69,9 +69,9 @@ internal static class ObjectWriteHeaders
     public static Dictionary<string, string> ExpectedChecksums(IHeaderDictionary headers)
     {
         var checksums = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var algorithm in ChecksumAlgorithms.All)
+        foreach (var algorithm in ChecksumAlgorithm.All)
         {
-            var header = ChecksumAlgorithms.HeaderName(algorithm);
+            var header = algorithm.HeaderName;
             var value = NullIfEmpty(headers[header]);
             if (value is null)
             {
@@ -79,12 +79,12 @@ internal static class ObjectWriteHeaders
             }
 
             var raw = new byte[64];
-            if (!Convert.TryFromBase64String(value.Trim(), raw, out var written) || written != ChecksumAlgorithms.ByteLength(algorithm))
+            if (!Convert.TryFromBase64String(value.Trim(), raw, out var written) || written != algorithm.DigestLength)
             {
                 throw S3ErrorException.InvalidRequest($"Value for {header} header is invalid.");
             }
 
-            checksums[algorithm] = value.Trim();
+            checksums[algorithm.Name] = value.Trim();
         }
 
         return checksums;
@@ -94,14 +94,14 @@ internal static class ObjectWriteHeaders
     /// The algorithm to compute and store: x-amz-sdk-checksum-algorithm, x-amz-checksum-algorithm, or the
     /// checksum named in x-amz-trailer (its value arrives after the body and the decoder verifies it).
     /// </summary>
-    public static string? ChecksumAlgorithm(IHeaderDictionary headers)
+    public static string? RequestedChecksumAlgorithm(IHeaderDictionary headers)
     {
         foreach (var header in new[] { "x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm" })
         {
             var value = NullIfEmpty(headers[header]);
             if (value is not null)
             {
-                return ChecksumAlgorithms.Canonical(value) ?? throw S3ErrorException.InvalidRequest($"Value for {header} header is invalid.");
+                return ChecksumAlgorithm.FromName(value)?.Name ?? throw S3ErrorException.InvalidRequest($"Value for {header} header is invalid.");
             }
         }
 
@@ -112,7 +112,7 @@ internal static class ObjectWriteHeaders
             {
                 if (name.StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase))
                 {
-                    return ChecksumAlgorithms.Canonical(name["x-amz-checksum-".Length..]) ?? throw S3ErrorException.InvalidRequest("Value for x-amz-trailer header is invalid.");
+                    return ChecksumAlgorithm.FromName(name["x-amz-checksum-".Length..])?.Name ?? throw S3ErrorException.InvalidRequest("Value for x-amz-trailer header is invalid.");
                 }
             }
         }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
+using Vmie.Storage.Checksums;
 using Vmie.Storage.Objects;
-using Vmie.Storage.Objects.Checksums;
 
 namespace Vmie.Api.Protocols.S3Rest;
 
@@ -27,7 +27,7 @@ public sealed partial class S3RestEndpoint
 
         foreach (var (algorithm, value) in checksums)
         {
-            if (Convert.ToBase64String(RunningChecksum.Compute(algorithm, body)) != value)
+            if (ChecksumAlgorithm.Parse(algorithm).ComputeBase64(body) != value)
             {
                 throw new S3ErrorException("BadDigest", $"The {algorithm} you specified did not match the calculated checksum.");
             }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Vmie.Storage.Checksums;
 using Vmie.Storage.Objects;
-using Vmie.Storage.Objects.Checksums;
 
 namespace Vmie.Api.Protocols.S3Rest;
 
@@ -17,7 +17,7 @@ public sealed partial class S3RestEndpoint
         {
             call.Response.Headers["x-amz-checksum-algorithm"] = algorithm;
             call.Response.Headers["x-amz-checksum-type"] = options.ChecksumType?.ToUpperInvariant()
-                ?? (algorithm == ChecksumAlgorithms.Crc64Nvme ? "FULL_OBJECT" : "COMPOSITE");
+                ?? (algorithm == ChecksumAlgorithm.Crc64Nvme.Name ? "FULL_OBJECT" : "COMPOSITE");
         }
 
         await S3Xml.WriteAsync(call.Response, 200, "InitiateMultipartUploadResult", writer =>
@@ -39,7 +39,7 @@ public sealed partial class S3RestEndpoint
         call.Response.Headers.ETag = part.ETag;
         foreach (var (algorithm, value) in part.Checksums)
         {
-            call.Response.Headers[ChecksumAlgorithms.HeaderName(algorithm)] = value;
+            call.Response.Headers[ChecksumAlgorithm.Parse(algorithm).HeaderName] = value;
         }
 
         call.Response.ContentLength = 0;
@@ -87,11 +87,11 @@ public sealed partial class S3RestEndpoint
             }
 
             var checksums = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var algorithm in ChecksumAlgorithms.All)
+            foreach (var algorithm in ChecksumAlgorithm.All)
             {
-                if (S3Xml.ChildValue(element, "Checksum" + algorithm) is { Length: > 0 } value)
+                if (S3Xml.ChildValue(element, "Checksum" + algorithm.Name) is { Length: > 0 } value)
                 {
-                    checksums[algorithm] = value;
+                    checksums[algorithm.Name] = value;
                 }
             }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Vmie.Api.Auth;
 using Vmie.Api.Auth.Payload;
 using Vmie.Api.Auth.SigV4;
+using Vmie.Storage.Checksums;
 
 namespace Vmie.Api.Tests.Auth.Payload;
 

@@ -5,6 +5,7 @@ using Amazon.Runtime.Internal.Auth;
 using Amazon.Runtime.Internal.Util;
 using Vmie.Api.Auth.Payload;
 using Vmie.Api.Auth.SigV4;
+using Vmie.Storage.Checksums;
 
 namespace Vmie.Api.Tests.Auth.Payload;
 

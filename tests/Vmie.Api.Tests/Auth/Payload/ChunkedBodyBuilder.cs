@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Vmie.Api.Auth.Payload;
+using Vmie.Storage.Checksums;
 
 namespace Vmie.Api.Tests.Auth.Payload;
 

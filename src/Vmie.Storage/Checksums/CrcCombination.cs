@@ -1,4 +1,4 @@
-namespace Vmie.Storage.Objects.Checksums;
+namespace Vmie.Storage.Checksums;
 
 /// <summary>
 /// Combines the CRCs of consecutive byte ranges into the CRC of their concatenation without reading the
@@ -7,20 +7,15 @@ namespace Vmie.Storage.Objects.Checksums;
 /// </summary>
 public static class CrcCombination
 {
-    private const ulong Crc32ReflectedPolynomial = 0xEDB88320UL;
-    private const ulong Crc32CReflectedPolynomial = 0x82F63B78UL;
-
     /// <summary>The CRC of A‖B given CRC(A), CRC(B) and the length of B.</summary>
-    public static ulong Combine(string algorithm, ulong crcOfFirst, ulong crcOfSecond, long lengthOfSecond)
+    /// <exception cref="ArgumentException"><paramref name="algorithm"/> is not a CRC (see <see cref="ChecksumAlgorithm.IsCrc"/>).</exception>
+    public static ulong Combine(ChecksumAlgorithm algorithm, ulong crcOfFirst, ulong crcOfSecond, long lengthOfSecond)
     {
+        ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentOutOfRangeException.ThrowIfNegative(lengthOfSecond);
-        var (width, polynomial) = algorithm switch
-        {
-            ChecksumAlgorithms.Crc32 => (32, Crc32ReflectedPolynomial),
-            ChecksumAlgorithms.Crc32C => (32, Crc32CReflectedPolynomial),
-            ChecksumAlgorithms.Crc64Nvme => (64, Crc64Nvme.ReflectedPolynomial),
-            _ => throw new ArgumentException($"'{algorithm}' is not a combinable CRC.", nameof(algorithm)),
-        };
+        var polynomial = algorithm.ReflectedCrcPolynomial
+            ?? throw new ArgumentException($"'{algorithm}' is not a combinable CRC.", nameof(algorithm));
+        var width = algorithm.DigestLength * 8;
         var shift = PowerOfXTimesEightN(lengthOfSecond, width, polynomial);
         return MultiplyModulo(shift, crcOfFirst, width, polynomial) ^ crcOfSecond;
     }

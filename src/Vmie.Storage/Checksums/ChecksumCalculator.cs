@@ -2,11 +2,12 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 
-namespace Vmie.Api.Auth.Payload;
+namespace Vmie.Storage.Checksums;
 
 /// <summary>
-/// Computes one <see cref="ChecksumAlgorithm"/> incrementally. The digest is produced in the byte order S3
-/// uses (big-endian for the CRCs), so its base64 compares directly with an x-amz-checksum-* value.
+/// Computes one <see cref="ChecksumAlgorithm"/> incrementally over a stream of bytes. The digest is produced
+/// in the byte order S3 uses (big-endian for the CRCs), so its base64 compares directly with an
+/// x-amz-checksum-* value.
 /// </summary>
 public sealed class ChecksumCalculator : IDisposable
 {
