@@ -79,10 +79,11 @@ internal sealed class RequestGateway
         }
         finally
         {
+            // The raw path, as the client sent it: the normalised one can name a different resource.
             _logger.LogInformation(
                 "{Method} {Path} {Service} -> {Status} in {Elapsed:F1} ms [{RequestId}]",
                 context.Request.Method,
-                context.Request.Path.Value,
+                RawPathAndQuery(context.Request).RawPath,
                 service ?? "unsigned",
                 context.Response.StatusCode,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds,
@@ -190,12 +191,16 @@ internal sealed class RequestGateway
             headers[name] = values.Where(v => v is not null).Select(v => v!).ToArray();
         }
 
-        // Kestrel keeps the raw target; the signature covers the path exactly as the client sent it.
+        var (rawPath, rawQuery) = RawPathAndQuery(request);
+        return new SigV4Request(request.Method, rawPath, rawQuery, headers, payloadHash);
+    }
+
+    /// <summary>Kestrel keeps the raw target; signatures and S3 keys cover the path exactly as the client sent it.</summary>
+    private static (string RawPath, string RawQuery) RawPathAndQuery(HttpRequest request)
+    {
         var rawTarget = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
-        var rawQuery = queryStart < 0 ? string.Empty : rawTarget[(queryStart + 1)..];
-        return new SigV4Request(request.Method, rawPath, rawQuery, headers, payloadHash);
+        return queryStart < 0 ? (rawTarget, string.Empty) : (rawTarget[..queryStart], rawTarget[(queryStart + 1)..]);
     }
 
     /// <summary>The service named by the SigV4 credential scope of the header or the presigned query; null when unsigned.</summary>

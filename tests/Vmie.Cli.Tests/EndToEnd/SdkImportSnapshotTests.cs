@@ -5,6 +5,8 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
 using Vmie.Cli.Tests.Infrastructure;
+using Vmie.Storage.Metadata;
+using Vmie.Storage.Snapshots;
 
 namespace Vmie.Cli.Tests.EndToEnd;
 
@@ -82,6 +84,25 @@ public sealed partial class SdkImportSnapshotTests
 
             var mine = await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { OwnerIds = ["self"] });
             Assert.Contains(mine.Snapshots, s => s.SnapshotId == snapshotId);
+        }
+
+        // The snapshot holds exactly the disk's bytes, and only its data blocks are stored.
+        var database = new MetadataDatabase(Path.Combine(work.File("data"), "vmie.db"));
+        using (var store = new FileSnapshotStore(database, Path.Combine(work.File("data"), "snapshots")))
+        {
+            await using var snapshotDisk = await store.OpenAsync(snapshotId);
+            Assert.Equal(100 * MiB, snapshotDisk.Capacity);
+            await using var original = File.OpenRead(disk);
+            var expected = new byte[MiB];
+            var actual = new byte[MiB];
+            for (long offset = 0; offset < snapshotDisk.Capacity; offset += MiB)
+            {
+                await original.ReadExactlyAsync(expected);
+                Assert.Equal(MiB, await snapshotDisk.ReadAsync(offset, actual));
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"snapshot differs from the disk in the MiB at {offset}");
+            }
+
+            Assert.Equal(13 * MiB, await store.StoredBytesAsync());
         }
 
         // A restart keeps tasks, snapshots, tags and objects.
