@@ -14,10 +14,12 @@ namespace Vmie.Api.Hosting;
 public sealed class VmieHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly DataDirectoryLock _lock;
 
-    private VmieHost(WebApplication app, LocalAccount account, Uri endpoint)
+    private VmieHost(WebApplication app, DataDirectoryLock dataLock, LocalAccount account, Uri endpoint)
     {
         _app = app;
+        _lock = dataLock;
         Account = account;
         Endpoint = endpoint;
     }
@@ -29,8 +31,28 @@ public sealed class VmieHost : IAsyncDisposable
 
     public static async Task<VmieHost> StartAsync(VmieServerOptions options, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(options.DataDirectory);
+        var dataLock = DataDirectoryLock.Acquire(options.DataDirectory);
+        try
+        {
+            return await StartLockedAsync(options, dataLock, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            dataLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<VmieHost> StartLockedAsync(VmieServerOptions options, DataDirectoryLock dataLock, CancellationToken cancellationToken)
+    {
         var account = LocalAccount.LoadOrCreate(options.DataDirectory, options.AccountId, options.AccessKeyId, options.SecretAccessKey);
+
+        var listenOnLocalhost = string.Equals(options.ListenAddress, "localhost", StringComparison.OrdinalIgnoreCase);
+        IPAddress? address = null;
+        if (!listenOnLocalhost && !IPAddress.TryParse(options.ListenAddress, out address))
+        {
+            throw new ArgumentException($"The listen address '{options.ListenAddress}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or localhost).");
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -48,33 +70,52 @@ public sealed class VmieHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // A failed start (port taken...) is reported once, plainly, by the caller.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
-            if (string.Equals(options.ListenAddress, "localhost", StringComparison.OrdinalIgnoreCase))
+            if (address is null)
             {
                 kestrel.ListenLocalhost(options.Port);
             }
             else
             {
-                kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port);
+                kestrel.Listen(address, options.Port);
             }
         });
 
         VmieServices.Add(builder.Services, options, account);
         var app = builder.Build();
-        VmieServices.Initialize(app.Services);
+        try
+        {
+            VmieServices.Initialize(app.Services);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var gateway = app.Services.GetRequiredService<RequestGateway>();
         app.Run(gateway.InvokeAsync);
 
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var bound = new Uri(address);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var host = options.ListenAddress is "0.0.0.0" or "::" ? "127.0.0.1" : bound.Host;
         var endpoint = new UriBuilder(bound.Scheme, host, bound.Port).Uri;
-        return new VmieHost(app, account, endpoint);
+        return new VmieHost(app, dataLock, account, endpoint);
     }
 
     /// <summary>Waits until the process is asked to stop (Ctrl+C, SIGTERM) or the token fires.</summary>
@@ -88,5 +129,6 @@ public sealed class VmieHost : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        _lock.Dispose();
     }
 }

@@ -81,7 +81,19 @@ internal static class ServeCommand
                 return 2;
             }
 
-            await using var host = await VmieHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            VmieHost host;
+            try
+            {
+                host = await VmieHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException or UnauthorizedAccessException)
+            {
+                // Start-up problems a user can fix (port taken, directory in use or unreadable, bad flags): say which, no stack trace.
+                await Console.Error.WriteLineAsync($"vmie serve: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            await using var running = host;
             var credential = host.Account.Credential;
             Console.WriteLine($"vmie is serving the EC2 and S3 APIs.");
             Console.WriteLine($"  Endpoint:          {host.Endpoint}");
