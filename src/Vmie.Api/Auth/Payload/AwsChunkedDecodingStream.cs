@@ -19,7 +19,7 @@ namespace Vmie.Api.Auth.Payload;
 /// consumer must therefore read to the end and discard what it stored if that throws.
 /// </para>
 /// </summary>
-public sealed class AwsChunkedDecodingStream : Stream
+public sealed class AwsChunkedDecodingStream : ForwardOnlyBodyStream
 {
     /// <summary>Largest chunk accepted; SDKs use 64 KiB to a few MiB.</summary>
     public const int MaxChunkSize = 64 * 1024 * 1024;
@@ -32,8 +32,6 @@ public sealed class AwsChunkedDecodingStream : Stream
     private const string TrailerSignatureName = "x-amz-trailer-signature";
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
-    private readonly Stream _inner;
-    private readonly bool _leaveOpen;
     private readonly AwsChunkedSettings _settings;
     private readonly byte[] _buffer = new byte[BufferSize];
     private readonly IncrementalHash? _chunkHash;
@@ -50,9 +48,9 @@ public sealed class AwsChunkedDecodingStream : Stream
     private bool _skippedBlankBeforeTrailers;
     private long _decodedLength;
     private IReadOnlyDictionary<string, string>? _verifiedTrailers;
-    private bool _disposed;
 
     public AwsChunkedDecodingStream(Stream inner, AwsChunkedSettings settings, bool leaveOpen = false)
+        : base(inner, leaveOpen)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(settings);
@@ -72,8 +70,6 @@ public sealed class AwsChunkedDecodingStream : Stream
             throw new ArgumentException($"Mode {settings.Mode} has no trailer to carry a checksum.", nameof(settings));
         }
 
-        _inner = inner;
-        _leaveOpen = leaveOpen;
         _settings = settings;
         _checksum = settings.TrailingChecksum?.CreateCalculator();
     }
@@ -96,20 +92,7 @@ public sealed class AwsChunkedDecodingStream : Stream
         Finished,
     }
 
-    public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => throw new NotSupportedException("An aws-chunked body has no known length.");
-
-    /// <summary>Decoded bytes returned so far. Cannot be set.</summary>
-    public override long Position
-    {
-        get => _decodedLength;
-        set => throw new NotSupportedException("An aws-chunked body is read forward only.");
-    }
 
     /// <summary>True once the whole body has been read and verified.</summary>
     public bool IsComplete => _state == State.Finished;
@@ -127,15 +110,9 @@ public sealed class AwsChunkedDecodingStream : Stream
     public string? TrailingChecksumValue =>
         _settings.TrailingChecksum is { } algorithm && Trailers.TryGetValue(algorithm.HeaderName, out var value) ? value : null;
 
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
     public override int Read(Span<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (buffer.IsEmpty)
         {
             return 0;
@@ -151,25 +128,19 @@ public sealed class AwsChunkedDecodingStream : Stream
                     return 0;
                 case Step.ReadDirectly:
                     var direct = buffer[..ClampToChunk(buffer.Length)];
-                    var read = _inner.Read(direct);
+                    var read = Inner.Read(direct);
                     return AcceptDirect(direct[..read]);
                 default:
                     PrepareBufferForInput();
-                    OnInput(_inner.Read(_buffer.AsSpan(_end)));
+                    OnInput(Inner.Read(_buffer.AsSpan(_end)));
                     break;
             }
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (buffer.IsEmpty)
         {
             return 0;
@@ -185,40 +156,22 @@ public sealed class AwsChunkedDecodingStream : Stream
                     return 0;
                 case Step.ReadDirectly:
                     var direct = buffer[..ClampToChunk(buffer.Length)];
-                    var read = await _inner.ReadAsync(direct, cancellationToken).ConfigureAwait(false);
+                    var read = await Inner.ReadAsync(direct, cancellationToken).ConfigureAwait(false);
                     return AcceptDirect(direct.Span[..read]);
                 default:
                     PrepareBufferForInput();
-                    OnInput(await _inner.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+                    OnInput(await Inner.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
                     break;
             }
         }
     }
 
-    public override void Flush()
+    protected override long BytesReturned => _decodedLength;
+
+    protected override void ReleaseResources()
     {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("An aws-chunked body is read forward only.");
-
-    public override void SetLength(long value) => throw new NotSupportedException("An aws-chunked body is read-only.");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("An aws-chunked body is read-only.");
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !_disposed)
-        {
-            _disposed = true;
-            _chunkHash?.Dispose();
-            _checksum?.Dispose();
-            if (!_leaveOpen)
-            {
-                _inner.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
+        _chunkHash?.Dispose();
+        _checksum?.Dispose();
     }
 
     private static PayloadIntegrityException Malformed(string message) => new("InvalidRequest", message);

@@ -8,101 +8,51 @@ namespace Vmie.Api.Auth.Payload;
 /// x-amz-content-sha256 the request was signed with. On mismatch the read that reaches the end throws
 /// XAmzContentSHA256Mismatch instead of returning 0; the consumer must discard what it stored.
 /// </summary>
-public sealed class ContentSha256VerifyingStream : Stream
+public sealed class ContentSha256VerifyingStream : ForwardOnlyBodyStream
 {
-    private readonly Stream _inner;
-    private readonly bool _leaveOpen;
     private readonly byte[] _expected;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _position;
     private bool _verified;
-    private bool _disposed;
 
     /// <param name="expectedSha256Hex">The x-amz-content-sha256 value: 64 hex digits.</param>
     public ContentSha256VerifyingStream(Stream inner, string expectedSha256Hex, bool leaveOpen = false)
+        : base(inner, leaveOpen)
     {
-        ArgumentNullException.ThrowIfNull(inner);
         if (!PayloadHashes.IsHexSha256(expectedSha256Hex))
         {
             throw new ArgumentException("x-amz-content-sha256 must be 64 hex digits to be verified.", nameof(expectedSha256Hex));
         }
 
-        _inner = inner;
-        _leaveOpen = leaveOpen;
         _expected = Convert.FromHexString(expectedSha256Hex);
     }
 
-    public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => _inner.CanSeek ? _inner.Length : throw new NotSupportedException("The body length is not known.");
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException("A verified body is read forward only.");
-    }
+    public override long Length => Inner.CanSeek ? Inner.Length : throw new NotSupportedException("The body length is not known.");
 
     /// <summary>True once the end was reached and the hash matched.</summary>
     public bool IsVerified => _verified;
 
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
     public override int Read(Span<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return buffer.IsEmpty ? 0 : OnRead(buffer[.._inner.Read(buffer)]);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return buffer.IsEmpty ? 0 : OnRead(buffer[..Inner.Read(buffer)]);
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (buffer.IsEmpty)
         {
             return 0;
         }
 
-        var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return OnRead(buffer.Span[..read]);
     }
 
-    public override void Flush()
-    {
-    }
+    protected override long BytesReturned => _position;
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("A verified body is read forward only.");
-
-    public override void SetLength(long value) => throw new NotSupportedException("A verified body is read-only.");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("A verified body is read-only.");
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !_disposed)
-        {
-            _disposed = true;
-            _hash.Dispose();
-            if (!_leaveOpen)
-            {
-                _inner.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
-    }
+    protected override void ReleaseResources() => _hash.Dispose();
 
     private int OnRead(ReadOnlySpan<byte> data)
     {
