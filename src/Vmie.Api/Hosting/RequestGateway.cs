@@ -127,6 +127,12 @@ internal sealed class RequestGateway
         }
 
         var verified = outcome.Verified!;
+        if (verified.Service != "ec2")
+        {
+            await _ec2.WriteErrorAsync(context, new Ec2Exception("AuthFailure", $"The request is signed for the '{verified.Service}' service, not ec2.", StatusCodes.Status401Unauthorized)).ConfigureAwait(false);
+            return;
+        }
+
         var parameters = FormParameters.Parse(request.QueryString.Value, IsForm(request) ? body : []);
         var requestContext = new Ec2RequestContext(verified.Credential.AccountId, verified.Region, verified.Credential.AccessKeyId, context.TraceIdentifier);
         context.Features.Set(verified.ToCaller());
@@ -145,6 +151,12 @@ internal sealed class RequestGateway
         }
 
         var verified = outcome.Verified!;
+        if (verified.Service != "s3")
+        {
+            await _s3.WriteErrorAsync(context, "AccessDenied", $"The request is signed for the '{verified.Service}' service, not s3.").ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             request.Body = ProtectBody(request, verified, contentSha256);

@@ -75,8 +75,10 @@ public sealed class VmieHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Body size limits are the protocols' business (S3: 5 GiB per request; EC2: 1 MiB). Kestrel's
+            // minimum data rate stays on: it is what stops a client from holding a connection with a trickle.
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MaxConcurrentConnections = 1024;
             if (address is null)
             {
                 kestrel.ListenLocalhost(options.Port);

@@ -18,7 +18,7 @@ internal sealed class BodyFileDirectory
         Root = Path.GetFullPath(root);
         TemporaryFolder = Path.Combine(Root, TemporaryFolderName);
         Directory.CreateDirectory(TemporaryFolder);
-        RemoveAbandonedTemporaryFiles();
+        RemoveTemporaryFilesOlderThan(AbandonedTemporaryAge);
     }
 
     public string Root { get; }
@@ -52,15 +52,20 @@ internal sealed class BodyFileDirectory
         }
     }
 
-    private void RemoveAbandonedTemporaryFiles()
+    /// <summary>Deletes bodies being written that were last written more than <paramref name="minimumAge"/> ago.</summary>
+    public int RemoveTemporaryFilesOlderThan(TimeSpan minimumAge)
     {
-        var cutoff = DateTime.UtcNow - AbandonedTemporaryAge;
+        var cutoff = DateTime.UtcNow - minimumAge;
+        var removed = 0;
         foreach (var file in Directory.EnumerateFiles(TemporaryFolder, "*.part"))
         {
             if (File.GetLastWriteTimeUtc(file) < cutoff)
             {
                 File.Delete(file);
+                removed++;
             }
         }
+
+        return removed;
     }
 }

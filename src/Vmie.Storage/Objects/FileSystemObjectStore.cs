@@ -91,15 +91,16 @@ public sealed partial class FileSystemObjectStore : IObjectStore
     }
 
     /// <summary>
-    /// Deletes body files that no metadata row knows: leftovers of a crash between a body's rename into
-    /// place and its commit, or between a commit and the deletion of the bodies it released. Only files
-    /// last written more than <paramref name="minimumAge"/> ago are considered, so writes in flight are never
-    /// touched. Meant for start-up (or an occasional sweep); returns how many files were deleted.
+    /// Deletes body files that no metadata row knows (leftovers of a crash between a body's rename into
+    /// place and its commit, or between a commit and the deletion of the bodies it released) and bodies
+    /// left half-written in the temporary folder. Only files last written more than
+    /// <paramref name="minimumAge"/> ago are considered, so writes in flight are never touched; a process
+    /// that owns the store exclusively passes zero at start-up. Returns how many files were deleted.
     /// </summary>
     public int RemoveOrphanedBodyFiles(TimeSpan minimumAge)
     {
         var cutoff = DateTime.UtcNow - minimumAge;
-        var removed = 0;
+        var removed = _bodies.RemoveTemporaryFilesOlderThan(minimumAge);
         using var connection = _database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1 FROM object_bodies WHERE id = $id;";

@@ -1,3 +1,4 @@
+using Vmie.Storage.FileSystem;
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
@@ -143,6 +144,9 @@ internal sealed class StagedBody
         Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
         File.Move(_directory.TemporaryPathOf(Id), finalPath);
         _placed = true;
+
+        // The row that will point at this file commits next: the rename must be on disk first.
+        DirectoryDurability.Flush(Path.GetDirectoryName(finalPath)!);
     }
 
     /// <summary>Deletes the file wherever it is; used when the write fails before its metadata commits.</summary>

@@ -302,6 +302,25 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         Assert.Equal("data", Encoding.UTF8.GetString(await _fixture.ReadAllAsync("bucket", "kept")));
     }
 
+    [Fact]
+    public async Task Half_written_uploads_left_by_a_crash_are_removed_at_start_up()
+    {
+        await Store.CreateBucketAsync("bucket", "111122223333", "us-east-1");
+        await _fixture.PutAsync("bucket", "kept", "data");
+        var abandoned = Path.Combine(_fixture.Root, "tmp", "0123456789abcdef0123456789abcdef.part");
+        await File.WriteAllBytesAsync(abandoned, new byte[4096]);
+
+        // Recent temporary files are someone's write in flight...
+        Assert.Equal(0, Store.RemoveOrphanedBodyFiles(TimeSpan.FromHours(1)));
+        Assert.True(File.Exists(abandoned));
+
+        // ...but a process that owns the store alone at start-up knows every one of them is abandoned.
+        Assert.Equal(1, Store.RemoveOrphanedBodyFiles(TimeSpan.Zero));
+        Assert.False(File.Exists(abandoned));
+        Assert.Empty(_fixture.TemporaryFiles());
+        Assert.Equal("data", Encoding.UTF8.GetString(await _fixture.ReadAllAsync("bucket", "kept")));
+    }
+
     internal static byte[] RandomBytes(int length, int seed)
     {
         var data = new byte[length];

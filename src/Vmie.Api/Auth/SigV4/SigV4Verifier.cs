@@ -138,13 +138,15 @@ public sealed class SigV4Verifier
             });
         }
 
-        if (presigned)
+        if (presigned || parameters.Scope.Service == "s3")
         {
-            // Anyone holding a presigned URL could otherwise add headers that change what the request does
-            // (x-amz-copy-source turns a PUT into a copy), so every x-amz-* header must be covered.
-            // x-amz-content-sha256 is exempt: when used, it is the payload hash the signature covers.
+            // Anyone holding a presigned URL, or replaying a captured request within its validity, could
+            // otherwise add headers that change what an S3 request does (x-amz-copy-source turns a PUT into
+            // a copy, x-amz-meta-* rewrites metadata), so every x-amz-* header must be covered, as S3 requires.
+            // Exempt: x-amz-content-sha256 (when used, it is the payload hash the signature covers) and
+            // x-amz-user-agent (informational; the .NET SDK does not sign it).
             var unsigned = headers.Names
-                .Where(n => n.StartsWith("x-amz-", StringComparison.Ordinal) && n != "x-amz-content-sha256" && !parameters.SignedHeaders.Contains(n))
+                .Where(n => n.StartsWith("x-amz-", StringComparison.Ordinal) && n is not ("x-amz-content-sha256" or "x-amz-user-agent") && !parameters.SignedHeaders.Contains(n))
                 .Order(StringComparer.Ordinal)
                 .ToList();
             if (unsigned.Count > 0)

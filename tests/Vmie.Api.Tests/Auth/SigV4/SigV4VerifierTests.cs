@@ -359,6 +359,42 @@ public sealed class SigV4VerifierTests
     }
 
     [Fact]
+    public void Header_signed_s3_request_with_added_x_amz_headers_is_refused()
+    {
+        var request = Signed(Now, service: "s3");
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+        Assert.True(Verify(request).Succeeded);
+
+        headers["X-Amz-Copy-Source"] = ["victim-bucket/secret-key"];
+        headers["x-amz-meta-owner"] = ["mallory"];
+        var outcome = Verify(request with { Headers = headers });
+
+        Assert.Equal(SigV4FailureKind.UnsignedHeaders, outcome.Failure?.Kind);
+        Assert.Equal(["x-amz-copy-source", "x-amz-meta-owner"], outcome.Failure!.UnsignedHeaderNames);
+    }
+
+    [Fact]
+    public void Header_signed_s3_request_may_leave_the_user_agent_and_payload_hash_headers_unsigned()
+    {
+        var request = Signed(Now, service: "s3");
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+        headers["x-amz-user-agent"] = ["aws-sdk-dotnet"];
+        headers["x-amz-content-sha256"] = [PayloadHashes.EmptyBody];
+
+        Assert.True(Verify(request with { Headers = headers }).Succeeded);
+    }
+
+    [Fact]
+    public void Header_signed_ec2_request_is_not_held_to_the_s3_header_rule()
+    {
+        var request = Signed(Now, service: "ec2");
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+        headers["x-amz-something"] = ["informational"];
+
+        Assert.True(Verify(request with { Headers = headers }).Succeeded);
+    }
+
+    [Fact]
     public void Presigned_request_may_carry_the_payload_hash_it_was_signed_with()
     {
         var timestamp = Stamp(Now);
