@@ -1,8 +1,8 @@
-using Vmie.Storage.FileSystem;
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Vmie.Storage.Checksums;
+using Vmie.Storage.FileSystem;
 
 namespace Vmie.Storage.Objects;
 
