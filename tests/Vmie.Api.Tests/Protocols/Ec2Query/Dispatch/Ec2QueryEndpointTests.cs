@@ -50,7 +50,7 @@ public sealed class Ec2QueryEndpointTests : IAsyncLifetime
         builder.Services.AddSingleton(registry).AddSingleton<Ec2QueryEndpoint>();
         _app = builder.Build();
 
-        // Stands in for the lead's pipeline: decode query string and form, then hand over.
+        // Stands in for the request gateway: decode query string and form, then hand over.
         _app.Map("/", async (HttpContext context, Ec2QueryEndpoint endpoint) =>
         {
             var parameters = context.Request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))).ToList();
