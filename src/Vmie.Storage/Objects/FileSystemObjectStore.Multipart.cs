@@ -26,11 +26,16 @@ public sealed partial class FileSystemObjectStore
         {
             RequireBucket(connection, transaction, bucket);
             Execute(connection, transaction, """
-                INSERT INTO object_uploads(upload_id, bucket, key, initiated_ms, content_type, user_metadata, checksum_algorithm, checksum_type)
-                VALUES ($id, $bucket, $key, $initiated, $type, $meta, $algorithm, $checksumType);
+                INSERT INTO object_uploads(upload_id, bucket, key, initiated_ms, content_type, user_metadata, checksum_algorithm, checksum_type,
+                    content_encoding, content_disposition, cache_control, content_language, expires)
+                VALUES ($id, $bucket, $key, $initiated, $type, $meta, $algorithm, $checksumType,
+                    $encoding, $disposition, $cacheControl, $language, $expires);
                 """,
                 ("$id", uploadId), ("$bucket", bucket), ("$key", key), ("$initiated", initiated.ToUnixTimeMilliseconds()),
-                ("$type", options.ContentType), ("$meta", ToJson(options.UserMetadata)), ("$algorithm", algorithm), ("$checksumType", checksumType));
+                ("$type", options.ContentType), ("$meta", ToJson(options.UserMetadata)), ("$algorithm", algorithm), ("$checksumType", checksumType),
+                ("$encoding", options.ContentHeaders.ContentEncoding), ("$disposition", options.ContentHeaders.ContentDisposition),
+                ("$cacheControl", options.ContentHeaders.CacheControl), ("$language", options.ContentHeaders.ContentLanguage),
+                ("$expires", options.ContentHeaders.Expires));
             return new MultipartUploadInfo(bucket, key, uploadId, initiated);
         }));
     }
@@ -145,7 +150,10 @@ public sealed partial class FileSystemObjectStore
             }
 
             var info = new ObjectInfo(bucket, key, chosen.Sum(p => p.Size), MultipartETag.Compute([.. chosen.Select(p => p.Md5)]), Now(),
-                upload.ContentType, upload.UserMetadata, checksums, chosen.Count);
+                upload.ContentType, upload.UserMetadata, checksums, chosen.Count)
+            {
+                ContentHeaders = upload.ContentHeaders,
+            };
             ReplaceObject(connection, transaction, info, [.. chosen.Select(p => p.BodyId)], unreferenced);
 
             // Parts that were uploaded but not listed are discarded, as S3 does.
@@ -323,8 +331,9 @@ public sealed partial class FileSystemObjectStore
     {
         RequireBucket(connection, transaction, bucket);
         using var command = Command(connection, transaction, """
-            SELECT content_type, user_metadata, checksum_algorithm, checksum_type FROM object_uploads
-            WHERE upload_id = $u AND bucket = $b AND key = $k;
+            SELECT content_type, user_metadata, checksum_algorithm, checksum_type,
+                content_encoding, content_disposition, cache_control, content_language, expires
+            FROM object_uploads WHERE upload_id = $u AND bucket = $b AND key = $k;
             """, ("$u", uploadId), ("$b", bucket), ("$k", key));
         using var reader = command.ExecuteReader();
         if (!reader.Read())
@@ -336,7 +345,8 @@ public sealed partial class FileSystemObjectStore
             reader.IsDBNull(0) ? null : reader.GetString(0),
             FromJson(reader.GetString(1)),
             reader.IsDBNull(2) ? null : reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3));
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            ReadContentHeaders(reader, 4));
     }
 
     private static Dictionary<int, StoredPart> StoredParts(SqliteConnection connection, SqliteTransaction transaction, string uploadId)
@@ -353,7 +363,7 @@ public sealed partial class FileSystemObjectStore
         return parts;
     }
 
-    private sealed record Upload(string? ContentType, Dictionary<string, string> UserMetadata, string? ChecksumAlgorithm, string? ChecksumType);
+    private sealed record Upload(string? ContentType, Dictionary<string, string> UserMetadata, string? ChecksumAlgorithm, string? ChecksumType, ObjectContentHeaders ContentHeaders);
 
     private sealed record StoredPart(int Number, string BodyId, long Size, byte[] Md5, Dictionary<string, string> Checksums);
 }

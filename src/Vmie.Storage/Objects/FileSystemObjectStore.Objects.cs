@@ -5,7 +5,8 @@ namespace Vmie.Storage.Objects;
 
 public sealed partial class FileSystemObjectStore
 {
-    private const string ObjectColumns = "id, key, size, etag, last_modified_ms, content_type, user_metadata, checksums, part_count";
+    private const string ObjectColumns = "id, key, size, etag, last_modified_ms, content_type, user_metadata, checksums, part_count, "
+        + "content_encoding, content_disposition, cache_control, content_language, expires";
 
     // A reader can lose the race against an overwrite that deletes the files it just looked up; it then
     // simply reads the newer version. More than a few lost races in a row means something else is wrong.
@@ -21,7 +22,10 @@ public sealed partial class FileSystemObjectStore
         var body = await StageAsync(content, options, algorithms, resource, cancellationToken).ConfigureAwait(false);
         try
         {
-            var info = new ObjectInfo(bucket, key, body.Length, body.ETag, Now(), options.ContentType, Copy(options.UserMetadata), body.Checksums);
+            var info = new ObjectInfo(bucket, key, body.Length, body.ETag, Now(), options.ContentType, Copy(options.UserMetadata), body.Checksums)
+            {
+                ContentHeaders = options.ContentHeaders,
+            };
             return Write((connection, transaction, unreferenced) =>
             {
                 RequireBucket(connection, transaction, bucket);
@@ -106,7 +110,8 @@ public sealed partial class FileSystemObjectStore
             var source = FindObject(connection, transaction, sourceBucket, sourceKey) ?? throw ObjectStoreErrors.NoSuchKey(sourceBucket, sourceKey);
             RequireBucket(connection, transaction, bucket);
 
-            // The copy shares the source's body files: no bytes move, whatever the size.
+            // The copy shares the source's body files: no bytes move, whatever the size. Replacing the
+            // metadata replaces all of it, standard headers included, as S3's REPLACE directive does.
             var bodyIds = Segments(connection, transaction, source.Id).Select(s => s.BodyId).ToList();
             var info = source.Info with
             {
@@ -115,6 +120,7 @@ public sealed partial class FileSystemObjectStore
                 LastModified = Now(),
                 ContentType = replaceMetadata is null ? source.Info.ContentType : replaceMetadata.ContentType,
                 UserMetadata = replaceMetadata is null ? source.Info.UserMetadata : Copy(replaceMetadata.UserMetadata),
+                ContentHeaders = replaceMetadata is null ? source.Info.ContentHeaders : replaceMetadata.ContentHeaders,
             };
             ReplaceObject(connection, transaction, info, bodyIds, unreferenced);
             return info;
@@ -126,13 +132,18 @@ public sealed partial class FileSystemObjectStore
     {
         var previousBodies = RemoveObject(connection, transaction, info.Bucket, info.Key);
         var id = (long)Scalar(connection, transaction, """
-            INSERT INTO object_entries(bucket, key, size, etag, last_modified_ms, content_type, user_metadata, checksums, part_count)
-            VALUES ($bucket, $key, $size, $etag, $modified, $type, $meta, $checksums, $parts)
+            INSERT INTO object_entries(bucket, key, size, etag, last_modified_ms, content_type, user_metadata, checksums, part_count,
+                content_encoding, content_disposition, cache_control, content_language, expires)
+            VALUES ($bucket, $key, $size, $etag, $modified, $type, $meta, $checksums, $parts,
+                $encoding, $disposition, $cacheControl, $language, $expires)
             RETURNING id;
             """,
             ("$bucket", info.Bucket), ("$key", info.Key), ("$size", info.Size), ("$etag", info.ETag),
             ("$modified", info.LastModified.ToUnixTimeMilliseconds()), ("$type", info.ContentType),
-            ("$meta", ToJson(info.UserMetadata)), ("$checksums", ToJson(info.Checksums)), ("$parts", info.PartCount))!;
+            ("$meta", ToJson(info.UserMetadata)), ("$checksums", ToJson(info.Checksums)), ("$parts", info.PartCount),
+            ("$encoding", info.ContentHeaders.ContentEncoding), ("$disposition", info.ContentHeaders.ContentDisposition),
+            ("$cacheControl", info.ContentHeaders.CacheControl), ("$language", info.ContentHeaders.ContentLanguage),
+            ("$expires", info.ContentHeaders.Expires))!;
 
         using var insert = Command(connection, transaction, "INSERT INTO object_segments(object_id, ordinal, body_id) VALUES ($object, $ordinal, $body);",
             ("$object", id), ("$ordinal", 0), ("$body", string.Empty));
@@ -177,7 +188,24 @@ public sealed partial class FileSystemObjectStore
             reader.IsDBNull(5) ? null : reader.GetString(5),
             FromJson(reader.GetString(6)),
             FromJson(reader.GetString(7)),
-            reader.IsDBNull(8) ? null : reader.GetInt32(8));
+            reader.IsDBNull(8) ? null : reader.GetInt32(8))
+        {
+            ContentHeaders = ReadContentHeaders(reader, 9),
+        };
+
+    /// <summary>The five standard header columns, in schema order, starting at <paramref name="first"/>.</summary>
+    private static ObjectContentHeaders ReadContentHeaders(SqliteDataReader reader, int first)
+    {
+        string? Text(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+        return new ObjectContentHeaders
+        {
+            ContentEncoding = Text(first),
+            ContentDisposition = Text(first + 1),
+            CacheControl = Text(first + 2),
+            ContentLanguage = Text(first + 3),
+            Expires = Text(first + 4),
+        };
+    }
 
     private static List<(string BodyId, long Length)> Segments(SqliteConnection connection, SqliteTransaction transaction, long objectId)
     {

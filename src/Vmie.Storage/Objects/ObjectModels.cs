@@ -13,7 +13,31 @@ public sealed record ObjectInfo(
     string? ContentType,
     IReadOnlyDictionary<string, string> UserMetadata,
     IReadOnlyDictionary<string, string> Checksums,
-    int? PartCount = null);
+    int? PartCount = null)
+{
+    /// <summary>Content-Encoding, Content-Disposition, Cache-Control, Content-Language and Expires as written.</summary>
+    public ObjectContentHeaders ContentHeaders { get; init; } = ObjectContentHeaders.None;
+}
+
+/// <summary>
+/// The standard HTTP headers S3 keeps with an object besides Content-Type, returned verbatim on
+/// GetObject/HeadObject. Values are stored as the writer sent them (Expires need not be a valid date, as in S3).
+/// </summary>
+public sealed record ObjectContentHeaders
+{
+    public static readonly ObjectContentHeaders None = new();
+
+    /// <summary>Without the aws-chunked token, which describes the upload's framing, not the object.</summary>
+    public string? ContentEncoding { get; init; }
+
+    public string? ContentDisposition { get; init; }
+
+    public string? CacheControl { get; init; }
+
+    public string? ContentLanguage { get; init; }
+
+    public string? Expires { get; init; }
+}
 
 /// <summary>What a writer asks the store to record and to verify.</summary>
 public sealed record ObjectWriteOptions
@@ -21,6 +45,9 @@ public sealed record ObjectWriteOptions
     public static readonly ObjectWriteOptions Default = new();
 
     public string? ContentType { get; init; }
+
+    /// <summary>The other standard headers to store with the object.</summary>
+    public ObjectContentHeaders ContentHeaders { get; init; } = ObjectContentHeaders.None;
 
     /// <summary>x-amz-meta-* values, keys lower-cased without the prefix.</summary>
     public IReadOnlyDictionary<string, string> UserMetadata { get; init; } = new Dictionary<string, string>();

@@ -73,5 +73,20 @@ public static class ObjectStoreSchema
             ) WITHOUT ROWID;
             CREATE INDEX object_parts_by_body ON object_parts(body_id);
             """),
+
+        // The standard headers S3 stores besides Content-Type; an upload keeps them until it completes.
+        new(Component, 2, """
+            ALTER TABLE object_entries ADD COLUMN content_encoding TEXT;
+            ALTER TABLE object_entries ADD COLUMN content_disposition TEXT;
+            ALTER TABLE object_entries ADD COLUMN cache_control TEXT;
+            ALTER TABLE object_entries ADD COLUMN content_language TEXT;
+            ALTER TABLE object_entries ADD COLUMN expires TEXT;
+
+            ALTER TABLE object_uploads ADD COLUMN content_encoding TEXT;
+            ALTER TABLE object_uploads ADD COLUMN content_disposition TEXT;
+            ALTER TABLE object_uploads ADD COLUMN cache_control TEXT;
+            ALTER TABLE object_uploads ADD COLUMN content_language TEXT;
+            ALTER TABLE object_uploads ADD COLUMN expires TEXT;
+            """),
     ];
 }

@@ -13,20 +13,21 @@ internal static class AwsSdkTestClient
 {
     public const string Endpoint = "http://127.0.0.1:9000";
 
-    public static DefaultRequest NewRequest(string serviceName, string method, string resourcePath)
+    /// <param name="endpoint">Where the request goes (its host is signed); the fixed test endpoint by default.</param>
+    public static DefaultRequest NewRequest(string serviceName, string method, string resourcePath, Uri? endpoint = null)
     {
         var request = new DefaultRequest(new EmptyServiceRequest(), serviceName)
         {
             HttpMethod = method,
-            Endpoint = new Uri(Endpoint),
+            Endpoint = endpoint ?? new Uri(Endpoint),
             ResourcePath = resourcePath,
         };
         return request;
     }
 
-    public static IClientConfig Config(string service, string region) => new LocalEndpointConfig(service)
+    public static IClientConfig Config(string service, string region, Uri? endpoint = null) => new LocalEndpointConfig(service)
     {
-        ServiceURL = Endpoint,
+        ServiceURL = endpoint?.ToString() ?? Endpoint,
         AuthenticationRegion = region,
         AuthenticationServiceName = service,
     };

@@ -16,10 +16,22 @@ internal static class ObjectResponseHeaders
         headers.LastModified = S3Xml.HttpDate(info.LastModified);
         headers.AcceptRanges = "bytes";
         headers.ContentType = info.ContentType ?? DefaultContentType;
+        var stored = info.ContentHeaders;
+        SetIfPresent(headers, "Content-Encoding", stored.ContentEncoding);
+        SetIfPresent(headers, "Content-Disposition", stored.ContentDisposition);
+        SetIfPresent(headers, "Content-Language", stored.ContentLanguage);
+        WriteCaching(response, info);
         foreach (var (name, value) in info.UserMetadata)
         {
             headers[ObjectWriteHeaders.MetadataPrefix + name] = value;
         }
+    }
+
+    /// <summary>Cache-Control and Expires, which a 304 Not Modified answer carries too.</summary>
+    public static void WriteCaching(HttpResponse response, ObjectInfo info)
+    {
+        SetIfPresent(response.Headers, "Cache-Control", info.ContentHeaders.CacheControl);
+        SetIfPresent(response.Headers, "Expires", info.ContentHeaders.Expires);
     }
 
     /// <summary>x-amz-checksum-* (and x-amz-checksum-type) for the stored checksums.</summary>
@@ -29,6 +41,14 @@ internal static class ObjectResponseHeaders
         {
             response.Headers[ChecksumAlgorithm.Parse(algorithm).HeaderName] = value;
             response.Headers["x-amz-checksum-type"] = ChecksumType(value);
+        }
+    }
+
+    private static void SetIfPresent(IHeaderDictionary headers, string name, string? value)
+    {
+        if (value is not null)
+        {
+            headers[name] = value;
         }
     }
 

@@ -5,10 +5,23 @@ using Vmie.Storage.Objects;
 
 namespace Vmie.Api.Protocols.S3Rest;
 
-/// <summary>Turns a write request's headers (Content-Type, x-amz-meta-*, Content-MD5, x-amz-checksum-*...) into <see cref="ObjectWriteOptions"/>.</summary>
+/// <summary>
+/// Turns a write request's headers (Content-Type, the other standard headers S3 stores, x-amz-meta-*,
+/// Content-MD5, x-amz-checksum-*...) into <see cref="ObjectWriteOptions"/>, and refuses the headers that ask
+/// for features vmie does not have.
+/// </summary>
 internal static class ObjectWriteHeaders
 {
     public const string MetadataPrefix = "x-amz-meta-";
+
+    private const string AwsChunked = "aws-chunked";
+
+    /// <summary>Storage classes S3 knows; only STANDARD is what vmie actually provides.</summary>
+    private static readonly string[] KnownStorageClasses =
+    [
+        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
+        "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS",
+    ];
 
     /// <param name="withBody">false for requests without an object body (CreateMultipartUpload, CopyObject).</param>
     public static ObjectWriteOptions Read(HttpRequest request, bool withBody)
@@ -16,6 +29,7 @@ internal static class ObjectWriteHeaders
         var options = new ObjectWriteOptions
         {
             ContentType = string.IsNullOrEmpty(request.ContentType) ? null : request.ContentType,
+            ContentHeaders = ContentHeaders(request.Headers),
             UserMetadata = UserMetadata(request.Headers),
             ChecksumAlgorithm = RequestedChecksumAlgorithm(request.Headers),
             ChecksumType = NullIfEmpty(request.Headers["x-amz-checksum-type"]),
@@ -31,6 +45,70 @@ internal static class ObjectWriteHeaders
             ExpectedChecksums = ExpectedChecksums(request.Headers),
             ExpectedLength = DeclaredLength(request),
         };
+    }
+
+    public static ObjectContentHeaders ContentHeaders(IHeaderDictionary headers) => new()
+    {
+        ContentEncoding = StoredContentEncoding(headers.ContentEncoding.ToString()),
+        ContentDisposition = NullIfEmpty(headers.ContentDisposition),
+        CacheControl = NullIfEmpty(headers.CacheControl),
+        ContentLanguage = NullIfEmpty(headers.ContentLanguage),
+        Expires = NullIfEmpty(headers.Expires),
+    };
+
+    /// <summary>
+    /// Content-Encoding without the aws-chunked token: that one only says how this request's body is framed
+    /// (the gateway decodes it), so S3 does not keep it. "aws-chunked,gzip" stores "gzip"; "aws-chunked" nothing.
+    /// </summary>
+    public static string? StoredContentEncoding(string? header)
+    {
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return null;
+        }
+
+        var codings = header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(coding => !coding.Equals(AwsChunked, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return codings.Count == 0 ? null : string.Join(',', codings);
+    }
+
+    /// <summary>
+    /// Refuses, with 501 NotImplemented naming the header, what an object write can ask for that vmie does not
+    /// do: storing it silently without would let the client believe it has tags, another storage class,
+    /// encryption at rest (bodies are plain files), a website redirect or an object lock.
+    /// </summary>
+    public static void RejectUnsupported(IHeaderDictionary headers)
+    {
+        if (headers.ContainsKey("If-None-Match") || headers.ContainsKey("If-Match"))
+        {
+            throw S3ErrorException.NotImplemented("conditional writes (If-Match / If-None-Match on PUT)");
+        }
+
+        foreach (var (name, values) in headers)
+        {
+            var refused = name.ToLowerInvariant() switch
+            {
+                "x-amz-tagging" => "object tags (x-amz-tagging)",
+                "x-amz-website-redirect-location" => "website redirects (x-amz-website-redirect-location)",
+                "x-amz-server-side-encryption" => $"server-side encryption (x-amz-server-side-encryption: {values}); vmie does not encrypt data at rest",
+                var lower when lower.StartsWith("x-amz-server-side-encryption-", StringComparison.Ordinal)
+                    || lower.StartsWith("x-amz-copy-source-server-side-encryption-", StringComparison.Ordinal) => $"server-side encryption ({lower})",
+                var lower when lower.StartsWith("x-amz-object-lock-", StringComparison.Ordinal) => $"object locks ({lower})",
+                _ => null,
+            };
+            if (refused is not null)
+            {
+                throw S3ErrorException.NotImplemented(refused);
+            }
+        }
+
+        if (NullIfEmpty(headers["x-amz-storage-class"]) is { } storageClass && storageClass != "STANDARD")
+        {
+            throw KnownStorageClasses.Contains(storageClass, StringComparer.Ordinal)
+                ? S3ErrorException.NotImplemented($"the {storageClass} storage class (x-amz-storage-class); vmie stores every object as STANDARD")
+                : new S3ErrorException("InvalidStorageClass", "The storage class you specified is not valid");
+        }
     }
 
     public static Dictionary<string, string> UserMetadata(IHeaderDictionary headers)

@@ -10,7 +10,7 @@ public sealed partial class S3RestEndpoint
     private async Task CreateMultipartUploadAsync(S3Call call)
     {
         await RequireOwnedBucketAsync(call, call.Bucket);
-        RejectUnsupportedWriteHeaders(call.Request);
+        ObjectWriteHeaders.RejectUnsupported(call.Request.Headers);
         var options = ObjectWriteHeaders.Read(call.Request, withBody: false);
         var upload = await _store.CreateMultipartUploadAsync(call.Bucket, call.Key, options, call.Aborted);
         if (options.ChecksumAlgorithm is { } algorithm)

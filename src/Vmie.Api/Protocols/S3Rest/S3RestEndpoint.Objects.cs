@@ -8,7 +8,7 @@ public sealed partial class S3RestEndpoint
 {
     private const int CopyBufferSize = 1024 * 1024;
 
-    /// <summary>GetObject's query parameters that override response headers.</summary>
+    /// <summary>GetObject's and HeadObject's query parameters that override response headers.</summary>
     private static readonly (string Query, string Header)[] ResponseOverrides =
     [
         ("response-content-type", "Content-Type"),
@@ -22,7 +22,7 @@ public sealed partial class S3RestEndpoint
     private async Task PutObjectAsync(S3Call call)
     {
         await RequireOwnedBucketAsync(call, call.Bucket);
-        RejectUnsupportedWriteHeaders(call.Request);
+        ObjectWriteHeaders.RejectUnsupported(call.Request.Headers);
         var options = ObjectWriteHeaders.Read(call.Request, withBody: true);
         var info = await _store.PutObjectAsync(call.Bucket, call.Key, call.Request.Body, options, call.Aborted);
 
@@ -48,6 +48,7 @@ public sealed partial class S3RestEndpoint
                 call.Response.StatusCode = 304;
                 call.Response.Headers.ETag = info.ETag;
                 call.Response.Headers.LastModified = S3Xml.HttpDate(info.LastModified);
+                ObjectResponseHeaders.WriteCaching(call.Response, info);
                 return;
         }
 
@@ -68,14 +69,11 @@ public sealed partial class S3RestEndpoint
 
         var response = call.Response;
         ObjectResponseHeaders.WriteDescription(response, info);
-        if (withBody)
+        foreach (var (query, header) in ResponseOverrides)
         {
-            foreach (var (query, header) in ResponseOverrides)
+            if (ObjectWriteHeaders.NullIfEmpty(call.Request.Query[query]) is { } value)
             {
-                if (ObjectWriteHeaders.NullIfEmpty(call.Request.Query[query]) is { } value)
-                {
-                    response.Headers[header] = value;
-                }
+                response.Headers[header] = value;
             }
         }
 
@@ -123,7 +121,7 @@ public sealed partial class S3RestEndpoint
         var (sourceBucket, sourceKey) = ParseCopySource(call.Request);
         await RequireOwnedBucketAsync(call, call.Bucket);
         await RequireOwnedBucketAsync(call, sourceBucket);
-        RejectUnsupportedWriteHeaders(call.Request);
+        ObjectWriteHeaders.RejectUnsupported(call.Request.Headers);
 
         var directive = ObjectWriteHeaders.NullIfEmpty(call.Request.Headers["x-amz-metadata-directive"])?.ToUpperInvariant() ?? "COPY";
         if (directive is not ("COPY" or "REPLACE"))
@@ -183,19 +181,6 @@ public sealed partial class S3RestEndpoint
                 "x-amz-copy-source-if-modified-since", "x-amz-copy-source-if-unmodified-since") != ObjectPreconditions.Outcome.Proceed)
         {
             throw PreconditionFailed();
-        }
-    }
-
-    private static void RejectUnsupportedWriteHeaders(HttpRequest request)
-    {
-        if (request.Headers.ContainsKey("If-None-Match") || request.Headers.ContainsKey("If-Match"))
-        {
-            throw S3ErrorException.NotImplemented("conditional writes (If-Match / If-None-Match on PUT)");
-        }
-
-        if (request.Headers.ContainsKey("x-amz-server-side-encryption-customer-algorithm"))
-        {
-            throw S3ErrorException.NotImplemented("server-side encryption with customer-provided keys");
         }
     }
 
