@@ -95,6 +95,10 @@ internal static class ObjectWriteHeaders
                 var lower when lower.StartsWith("x-amz-server-side-encryption-", StringComparison.Ordinal)
                     || lower.StartsWith("x-amz-copy-source-server-side-encryption-", StringComparison.Ordinal) => $"server-side encryption ({lower})",
                 var lower when lower.StartsWith("x-amz-object-lock-", StringComparison.Ordinal) => $"object locks ({lower})",
+                // Objects are private to their owner; only the canned ACLs that mean exactly that are accepted.
+                "x-amz-acl" when values.ToString() is not ("private" or "bucket-owner-full-control" or "bucket-owner-read") =>
+                    $"the canned ACL '{values}' (x-amz-acl); vmie objects are private to their owner",
+                var lower when lower.StartsWith("x-amz-grant-", StringComparison.Ordinal) => $"access grants ({lower}); vmie objects are private to their owner",
                 _ => null,
             };
             if (refused is not null)

@@ -191,7 +191,20 @@ public sealed class S3ObjectHeaderTests(S3TestServer server) : IClassFixture<S3T
         { "x-amz-website-redirect-location", r => r.WebsiteRedirectLocation = "/elsewhere.html" },
         { "x-amz-object-lock-", r => r.ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On },
         { "x-amz-object-lock-", r => { r.ObjectLockMode = ObjectLockMode.Governance; r.ObjectLockRetainUntilDate = DateTime.UtcNow.AddDays(1); } },
+        { "x-amz-acl", r => r.CannedACL = S3CannedACL.PublicRead },
+        { "x-amz-grant-", r => r.Grants = [new S3Grant { Grantee = new S3Grantee { CanonicalUser = "0123456789abcdef" }, Permission = S3Permission.READ }] },
     };
+
+    [Fact]
+    public async Task Put_with_a_private_canned_acl_is_accepted()
+    {
+        using var s3 = server.Client();
+        var bucket = await S3ObjectTests.NewBucketAsync(s3);
+
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x", CannedACL = S3CannedACL.BucketOwnerFullControl });
+
+        Assert.Equal(1, (await s3.GetObjectMetadataAsync(bucket, "k")).ContentLength);
+    }
 
     [Theory]
     [MemberData(nameof(RefusedPutOptions))]
