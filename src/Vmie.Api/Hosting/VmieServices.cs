@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vmie.Api.Auth.Credentials;
 using Vmie.Api.Auth.SigV4;
@@ -69,8 +70,9 @@ internal static class VmieServices
     }
 
     /// <summary>
-    /// Brings the data directory up to date before the first request: schema migrations, then the
-    /// clean-up of what a crash may have left behind (temporary files, unreferenced blocks and bodies).
+    /// Brings the data directory up to date before the first request: schema migrations and the clean-up of
+    /// the object store's leftovers. The snapshot store's clean-up is set to run in the background once the
+    /// server listens (see the comment below).
     /// </summary>
     public static void Initialize(IServiceProvider services)
     {
@@ -78,8 +80,40 @@ internal static class VmieServices
         database.Migrate([.. FileSystemObjectStore.SchemaMigrations, .. SnapshotStoreSchema.Migrations, .. Ec2Schema.Migrations]);
         var objects = (FileSystemObjectStore)services.GetRequiredService<IObjectStore>();
         objects.RemoveOrphanedBodyFiles(TimeSpan.Zero);
+
+        // The snapshot store's clean-up looks at every block file, one query each (about 1.6 s per 100,000
+        // blocks), so it runs in the background after start rather than delaying every start. Nothing in it
+        // must precede serving: the store tells its own live writers from dead ones, and its block pins keep
+        // the blocks of snapshots being written out of reach (FileSnapshotStore.RemoveOrphansAsync says how),
+        // so the scan is safe beside imports, deletes and reads; abandoned snapshots are under IDs no new run
+        // uses (each run writes a fresh one); and what it removes is harmless until then, only disk space.
+        // Skipping the scan after a clean shutdown (a marker file) was the alternative, but it would still
+        // hold up the start after a crash, when there is most to clean, and it needs a marker kept exact.
         var snapshots = services.GetRequiredService<FileSnapshotStore>();
-        snapshots.RemoveOrphansAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<FileSnapshotStore>();
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => _ = RemoveSnapshotOrphansAsync(snapshots, logger));
         services.GetRequiredService<Ec2OperationRegistry>();
+    }
+
+    private static async Task RemoveSnapshotOrphansAsync(FileSnapshotStore snapshots, ILogger logger)
+    {
+        try
+        {
+            var cleanup = await snapshots.StartRemovingOrphans().ConfigureAwait(false);
+            if (cleanup != new SnapshotStoreCleanup(0, 0, 0))
+            {
+                logger.LogInformation(
+                    "Snapshot store clean-up: released {AbandonedSnapshots} unfinished snapshots, removed {TempFiles} temporary files and {Blocks} unreferenced block files.",
+                    cleanup.AbandonedSnapshots, cleanup.TempFilesRemoved, cleanup.BlocksRemoved);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The server stopped first; the next start scans again.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "The snapshot store clean-up failed; it runs again at the next start.");
+        }
     }
 }

@@ -33,6 +33,7 @@ public static class Ec2ServiceCollectionExtensions
         services.AddSingleton<ImportTaskSignal>();
         services.AddSingleton<ImportTaskCancellation>();
         services.AddSingleton<SnapshotContentReleaser>();
+        services.AddSingleton<SnapshotReleaseSignal>();
         services.AddSingleton<ImportSnapshotJob>();
 
         services.AddSingleton<ImportSnapshotService>();

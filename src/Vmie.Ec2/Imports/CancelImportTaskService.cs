@@ -24,8 +24,9 @@ public sealed class CancelImportTaskService
     }
 
     /// <summary>
-    /// An active task no worker has started ends at once (State deleted); a running one goes to deleting and
-    /// its worker stops, releases the partial snapshot and ends it deleted. Ended or ending tasks are refused.
+    /// An active task no worker has started ends at once (deleted); a running one goes to deleting and its
+    /// worker stops, releases the partial snapshot and ends it deleted. Either way the answer is State deleting,
+    /// as AWS answers a cancellation (the next describe shows where the task is). Ended or ending tasks are refused.
     /// </summary>
     public async Task<CancelImportTaskResult> CancelAsync(CancelImportTaskRequest request, Ec2RequestContext context, CancellationToken cancellationToken = default)
     {
@@ -73,6 +74,7 @@ public sealed class CancelImportTaskService
             _cancellation.TryCancelRunning(id);
         }
 
-        return new CancelImportTaskResult { ImportTaskId = id, PreviousState = outcome.PreviousState, State = outcome.State };
+        // AWS always answers "deleting", even for a task it ends at once; clients wait for "deleted" by describing.
+        return new CancelImportTaskResult { ImportTaskId = id, PreviousState = outcome.PreviousState, State = ImportTaskStatus.Deleting };
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Vmie.Ec2.Composition;
 using Vmie.Ec2.Contracts.ImportSnapshots;
 using Vmie.Ec2.Errors;
@@ -28,6 +29,7 @@ public sealed class ImportSnapshotService
     private readonly ImportTaskSignal _signal;
     private readonly Ec2Options _options;
     private readonly TimeProvider _time;
+    private readonly ILogger<ImportSnapshotService> _logger;
 
     public ImportSnapshotService(
         ImportTaskRepository tasks,
@@ -36,7 +38,8 @@ public sealed class ImportSnapshotService
         IImportSourceResolver sourceResolver,
         ImportTaskSignal signal,
         Ec2Options options,
-        TimeProvider time)
+        TimeProvider time,
+        ILogger<ImportSnapshotService> logger)
     {
         _tasks = tasks;
         _tags = tags;
@@ -45,6 +48,7 @@ public sealed class ImportSnapshotService
         _signal = signal;
         _options = options;
         _time = time;
+        _logger = logger;
     }
 
     /// <summary>
@@ -104,6 +108,14 @@ public sealed class ImportSnapshotService
             case ImportTaskInsertResult.ActiveTaskLimitReached:
                 throw Ec2Errors.ResourceLimitExceeded(
                     $"You have reached the limit of {_options.MaxActiveImportTasksPerRegion} active import snapshot tasks in region {context.Region}. Wait for a task to finish, or cancel one, and retry.");
+        }
+
+        // Accepted and reported as asked (clients and tooling expect it), but the operator must know the truth.
+        if (validated.Parameters.Encrypted)
+        {
+            _logger.LogWarning(
+                "Import task {TaskId} asks for an encrypted snapshot (KMS key {KmsKeyId}); the snapshot will be reported as encrypted, but its blocks are not encrypted at rest by this version of vmie.",
+                task.Id, validated.Parameters.KmsKeyId ?? "default");
         }
 
         _signal.NotifyWorkAvailable();

@@ -244,31 +244,46 @@ public sealed class ImportTaskRepository
 
     /// <summary>
     /// Ends a held task as deleted. A task being cancelled keeps its cancellation message; any other gets
-    /// <paramref name="statusMessage"/>.
+    /// <paramref name="statusMessage"/>. The snapshot the run was writing (possibly committed already, when
+    /// only recording the completion failed) is queued for release in the same transaction. Returns false
+    /// (and changes nothing) when the worker no longer holds the task.
     /// </summary>
     public async Task<bool> EndDeletedAsync(string id, string workerId, string statusMessage, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = _database.OpenConnection();
-        await using var command = SqliteStatement.Create(connection, null, """
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await QueueHeldRunSnapshotReleaseAsync(connection, transaction, id, workerId, now, cancellationToken);
+        await using (var command = SqliteStatement.Create(connection, transaction, """
             UPDATE ec2_tasks SET status = $deleted,
                 status_message = CASE WHEN status = $deleting THEN COALESCE(status_message, $message) ELSE $message END,
                 progress = NULL, claimed_by = NULL, heartbeat_at = NULL, finished_at = $now, updated_at = $now
             WHERE id = $id AND claimed_by = $w AND status IN ($active, $deleting);
             """,
             ("$deleted", ImportTaskStatus.Deleted), ("$deleting", ImportTaskStatus.Deleting), ("$active", ImportTaskStatus.Active),
-            ("$message", statusMessage), ("$now", SqliteStatement.ToUnixMilliseconds(now)), ("$id", id), ("$w", workerId));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            ("$message", statusMessage), ("$now", SqliteStatement.ToUnixMilliseconds(now)), ("$id", id), ("$w", workerId)))
+        {
+            if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return false;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>
     /// Gives a held task back to the queue (the worker is stopping): it starts again from the beginning with a
     /// new snapshot ID, and the interrupted run does not count as an attempt. A task being cancelled ends
-    /// deleted instead.
+    /// deleted instead. Either way the snapshot the run was writing is queued for release in the same
+    /// transaction. Returns false (and changes nothing) when the worker no longer holds the task.
     /// </summary>
-    public async Task ReleaseClaimAsync(string id, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<bool> ReleaseClaimAsync(string id, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = _database.OpenConnection();
-        await using var command = SqliteStatement.Create(connection, null, """
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await QueueHeldRunSnapshotReleaseAsync(connection, transaction, id, workerId, now, cancellationToken);
+        await using (var command = SqliteStatement.Create(connection, transaction, """
             UPDATE ec2_tasks SET
                 status = CASE WHEN status = $deleting THEN $deleted ELSE status END,
                 status_message = CASE WHEN status = $deleting THEN status_message ELSE $pending END,
@@ -280,8 +295,16 @@ public sealed class ImportTaskRepository
             """,
             ("$deleting", ImportTaskStatus.Deleting), ("$deleted", ImportTaskStatus.Deleted), ("$active", ImportTaskStatus.Active),
             ("$pending", ImportTaskMessages.Pending), ("$initialProgress", ImportProgress.Initial),
-            ("$now", SqliteStatement.ToUnixMilliseconds(now)), ("$id", id), ("$w", workerId));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            ("$now", SqliteStatement.ToUnixMilliseconds(now)), ("$id", id), ("$w", workerId)))
+        {
+            if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return false;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>Tasks held by a worker that have not ended.</summary>
@@ -328,14 +351,31 @@ public sealed class ImportTaskRepository
 
         if (orphan.SnapshotId is not null)
         {
-            await using var release = SqliteStatement.Create(connection, transaction,
-                "INSERT INTO ec2_snapshot_releases (snapshot_id, requested_at) VALUES ($id, $now) ON CONFLICT(snapshot_id) DO NOTHING;",
-                ("$id", orphan.SnapshotId), ("$now", SqliteStatement.ToUnixMilliseconds(now)));
-            await release.ExecuteNonQueryAsync(cancellationToken);
+            await SnapshotRepository.QueueReleaseAsync(connection, transaction, orphan.SnapshotId, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Queues the snapshot a held task's run writes (its snapshot_id) for release, unless that snapshot was
+    /// completed into ec2_snapshots. Called inside the transaction that ends or hands back the task, so the
+    /// contents of a run that did not complete are never forgotten, even when they were already committed in
+    /// the snapshot store. A snapshot that was never begun costs a no-op release.
+    /// </summary>
+    private static async Task QueueHeldRunSnapshotReleaseAsync(SqliteConnection connection, SqliteTransaction transaction, string id, string workerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = SqliteStatement.Create(connection, transaction, """
+            INSERT INTO ec2_snapshot_releases (snapshot_id, requested_at)
+            SELECT t.snapshot_id, $now FROM ec2_tasks AS t
+            WHERE t.id = $id AND t.claimed_by = $w AND t.status IN ($active, $deleting) AND t.snapshot_id IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM ec2_snapshots AS s WHERE s.id = t.snapshot_id)
+            ON CONFLICT(snapshot_id) DO NOTHING;
+            """,
+            ("$now", SqliteStatement.ToUnixMilliseconds(now)), ("$id", id), ("$w", workerId),
+            ("$active", ImportTaskStatus.Active), ("$deleting", ImportTaskStatus.Deleting));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     internal static async Task<ImportTaskRecord?> FindByClientTokenAsync(SqliteConnection connection, SqliteTransaction? transaction, string accountId, string region, string kind, string clientToken, CancellationToken cancellationToken)

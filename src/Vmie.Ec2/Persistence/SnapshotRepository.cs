@@ -22,14 +22,6 @@ public sealed class SnapshotRepository
         _database = database;
     }
 
-    public async Task<SnapshotRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = _database.OpenConnection();
-        await using var command = SqliteStatement.Create(connection, null, $"SELECT {Columns} FROM ec2_snapshots WHERE id = $id;", ("$id", id));
-        var found = await ReadAllAsync(command, cancellationToken);
-        return found.Count == 0 ? null : found[0];
-    }
-
     /// <summary>The snapshots of an account and region whose IDs are listed, in creation order.</summary>
     public async Task<IReadOnlyList<SnapshotRecord>> FindManyAsync(string accountId, string region, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
@@ -94,14 +86,14 @@ public sealed class SnapshotRepository
         return new SnapshotDeleteOutcome(SnapshotDeleteResult.Deleted, null);
     }
 
-    /// <summary>Records that the contents of <paramref name="snapshotId"/> must be released from the snapshot store.</summary>
+    /// <summary>
+    /// Records that the contents of <paramref name="snapshotId"/> must be released from the snapshot store,
+    /// unless a snapshot row still names it (contents that metadata describes are never released).
+    /// </summary>
     public async Task QueueReleaseAsync(string snapshotId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = _database.OpenConnection();
-        await using var command = SqliteStatement.Create(connection, null,
-            "INSERT INTO ec2_snapshot_releases (snapshot_id, requested_at) VALUES ($id, $now) ON CONFLICT(snapshot_id) DO NOTHING;",
-            ("$id", snapshotId), ("$now", SqliteStatement.ToUnixMilliseconds(now)));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await QueueReleaseAsync(connection, null, snapshotId, now, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> PendingReleasesAsync(int limit, CancellationToken cancellationToken = default)
@@ -124,6 +116,17 @@ public sealed class SnapshotRepository
         await using var connection = _database.OpenConnection();
         await using var command = SqliteStatement.Create(connection, null,
             "DELETE FROM ec2_snapshot_releases WHERE snapshot_id = $id;", ("$id", snapshotId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    internal static async Task QueueReleaseAsync(SqliteConnection connection, SqliteTransaction? transaction, string snapshotId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = SqliteStatement.Create(connection, transaction, """
+            INSERT INTO ec2_snapshot_releases (snapshot_id, requested_at)
+            SELECT $id, $now WHERE NOT EXISTS (SELECT 1 FROM ec2_snapshots WHERE id = $id)
+            ON CONFLICT(snapshot_id) DO NOTHING;
+            """,
+            ("$id", snapshotId), ("$now", SqliteStatement.ToUnixMilliseconds(now)));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

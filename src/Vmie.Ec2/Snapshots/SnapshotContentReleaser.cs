@@ -5,8 +5,10 @@ using Vmie.Storage.Snapshots;
 namespace Vmie.Ec2.Snapshots;
 
 /// <summary>
-/// Deletes from the snapshot store the contents whose metadata is gone (deleted snapshots, partial snapshots
-/// of interrupted tasks). Each is queued in the database first, so a failure or a crash only delays it.
+/// Deletes from the snapshot store the contents whose metadata is gone (deleted snapshots, snapshots of runs
+/// that did not complete). Each is queued in the database first, in the transaction that drops or never
+/// wrote the metadata, so a failure or a crash only delays it. The task runner works through the queue in
+/// the background (woken by <see cref="SnapshotReleaseSignal"/>).
 /// </summary>
 public sealed class SnapshotContentReleaser
 {
@@ -14,22 +16,13 @@ public sealed class SnapshotContentReleaser
 
     private readonly SnapshotRepository _snapshots;
     private readonly ISnapshotStore _store;
-    private readonly TimeProvider _time;
     private readonly ILogger<SnapshotContentReleaser> _logger;
 
-    public SnapshotContentReleaser(SnapshotRepository snapshots, ISnapshotStore store, TimeProvider time, ILogger<SnapshotContentReleaser> logger)
+    public SnapshotContentReleaser(SnapshotRepository snapshots, ISnapshotStore store, ILogger<SnapshotContentReleaser> logger)
     {
         _snapshots = snapshots;
         _store = store;
-        _time = time;
         _logger = logger;
-    }
-
-    /// <summary>Queues the contents of <paramref name="snapshotId"/> for release and tries at once.</summary>
-    public async Task QueueAndReleaseAsync(string snapshotId, CancellationToken cancellationToken = default)
-    {
-        await _snapshots.QueueReleaseAsync(snapshotId, _time.GetUtcNow(), cancellationToken);
-        await ReleaseQueuedAsync(snapshotId, cancellationToken);
     }
 
     /// <summary>Releases one queued snapshot's contents; false (logged, left queued) when the store fails.</summary>

@@ -35,14 +35,14 @@ public sealed class SnapshotService
 
     private readonly SnapshotRepository _snapshots;
     private readonly TagRepository _tags;
-    private readonly SnapshotContentReleaser _releaser;
+    private readonly SnapshotReleaseSignal _releases;
     private readonly TimeProvider _time;
 
-    public SnapshotService(SnapshotRepository snapshots, TagRepository tags, SnapshotContentReleaser releaser, TimeProvider time)
+    public SnapshotService(SnapshotRepository snapshots, TagRepository tags, SnapshotReleaseSignal releases, TimeProvider time)
     {
         _snapshots = snapshots;
         _tags = tags;
-        _releaser = releaser;
+        _releases = releases;
         _time = time;
     }
 
@@ -102,7 +102,12 @@ public sealed class SnapshotService
         };
     }
 
-    /// <summary>Deletes a snapshot of the caller and releases its contents (retried later if the store fails now).</summary>
+    /// <summary>
+    /// Deletes a snapshot of the caller: the metadata goes and its contents are queued for release in one
+    /// transaction; the task runner releases them in the background. The answer does not wait for the blocks
+    /// to be deleted: for a large snapshot that outlasts the AWS CLI's read timeout, and its retry would find
+    /// the snapshot gone (InvalidSnapshot.NotFound) for a delete that succeeded.
+    /// </summary>
     public async Task DeleteAsync(DeleteSnapshotRequest request, Ec2RequestContext context, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(request.SnapshotId))
@@ -126,7 +131,7 @@ public sealed class SnapshotService
                 throw new Ec2Exception("InvalidSnapshot.InUse", $"The snapshot {id} is currently in use by {outcome.UsedByTaskId}.");
         }
 
-        await _releaser.ReleaseQueuedAsync(id, CancellationToken.None);
+        _releases.NotifyReleaseQueued();
     }
 
     public static Snapshot ToContract(SnapshotRecord snapshot, IReadOnlyList<ResourceTag> tags) => new()

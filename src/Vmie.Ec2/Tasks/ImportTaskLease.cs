@@ -53,10 +53,19 @@ public sealed class ImportTaskLease : IImportTaskReporter, IAsyncDisposable
     public Task SetStageAsync(string statusMessage, long? diskImageSize, CancellationToken cancellationToken) =>
         _tasks.SetStageAsync(_taskId, _workerId, statusMessage, diskImageSize, _time.GetUtcNow(), cancellationToken);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the heartbeat and waits for a beat in flight, before the write that ends the task (a beat after it
+    /// would find the claim gone). The task stays registered as running here until disposal. Idempotent.
+    /// </summary>
+    public async Task StopHeartbeatAsync()
     {
         await _stopHeartbeat.CancelAsync();
         await _heartbeat;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopHeartbeatAsync();
         _registration.Dispose();
         _stopHeartbeat.Dispose();
         _work.Dispose();

@@ -11,7 +11,8 @@ namespace Vmie.Ec2.Tasks;
 /// Runs queued import tasks: <see cref="Ec2Options.ImportWorkerCount"/> worker loops each claim the oldest
 /// pending task and run it to its end. At start, and then periodically, claims left by dead workers are taken
 /// over (re-queued from the beginning, or ended after too many attempts) and snapshot contents left behind are
-/// released. On shutdown a running task is handed back to the queue, not failed.
+/// released; contents queued for release (a deleted snapshot, a run that did not complete) are released in the
+/// background at once. On shutdown a running task is handed back to the queue, not failed.
 /// </summary>
 public sealed class ImportTaskRunner : BackgroundService
 {
@@ -20,6 +21,8 @@ public sealed class ImportTaskRunner : BackgroundService
     private readonly ImportTaskRepository _tasks;
     private readonly ImportSnapshotJob _job;
     private readonly SnapshotContentReleaser _releaser;
+    private readonly SnapshotRepository _snapshots;
+    private readonly SnapshotReleaseSignal _releases;
     private readonly ImportTaskSignal _signal;
     private readonly ImportTaskCancellation _cancellation;
     private readonly Ec2Options _options;
@@ -30,6 +33,8 @@ public sealed class ImportTaskRunner : BackgroundService
         ImportTaskRepository tasks,
         ImportSnapshotJob job,
         SnapshotContentReleaser releaser,
+        SnapshotRepository snapshots,
+        SnapshotReleaseSignal releases,
         ImportTaskSignal signal,
         ImportTaskCancellation cancellation,
         Ec2Options options,
@@ -40,6 +45,8 @@ public sealed class ImportTaskRunner : BackgroundService
         _tasks = tasks;
         _job = job;
         _releaser = releaser;
+        _snapshots = snapshots;
+        _releases = releases;
         _signal = signal;
         _cancellation = cancellation;
         _options = options;
@@ -103,7 +110,18 @@ public sealed class ImportTaskRunner : BackgroundService
         var none = CancellationToken.None;
         try
         {
-            var snapshot = await _job.RunAsync(task, lease, lease.Token);
+            SnapshotRecord snapshot;
+            try
+            {
+                snapshot = await _job.RunAsync(task, lease, lease.Token);
+            }
+            finally
+            {
+                // No heartbeat may run beside or after the write that ends the task: it would find the claim
+                // gone and report it lost. The lease stays registered, so the claim still counts as running here.
+                await lease.StopHeartbeatAsync();
+            }
+
             if (await _tasks.CompleteWithSnapshotAsync(task.Id, WorkerId, snapshot, _time.GetUtcNow(), none))
             {
                 _logger.LogInformation("Import task {TaskId} completed: snapshot {SnapshotId}, {Capacity} bytes.", task.Id, snapshot.Id, snapshot.Capacity);
@@ -112,45 +130,109 @@ public sealed class ImportTaskRunner : BackgroundService
 
             // Cancelled (or taken over) while the snapshot was committed: the snapshot must not survive.
             _logger.LogInformation("Import task {TaskId} was cancelled as its snapshot was committed; releasing snapshot {SnapshotId}.", task.Id, snapshot.Id);
-            await _releaser.QueueAndReleaseAsync(snapshot.Id, none);
-            await _tasks.EndDeletedAsync(task.Id, WorkerId, ImportTaskMessages.Cancelled, _time.GetUtcNow(), none);
+            await EndDeletedAsync(task, ImportTaskMessages.Cancelled);
         }
         catch (Exception) when (lease.CancelRequested)
         {
             _logger.LogInformation("Import task {TaskId} was cancelled.", task.Id);
-            await _tasks.EndDeletedAsync(task.Id, WorkerId, ImportTaskMessages.Cancelled, _time.GetUtcNow(), none);
+            await EndDeletedAsync(task, ImportTaskMessages.Cancelled);
         }
         catch (Exception) when (lease.ClaimLost)
         {
             _logger.LogWarning("Import task {TaskId} was taken over by another worker; this run is abandoned.", task.Id);
+            await QueueRunSnapshotReleaseAsync(task);
         }
         catch (Exception e) when (stoppingToken.IsCancellationRequested && e is not ImportTaskFailedException)
         {
+            // The runner is stopping: the queued release happens at the next start.
             _logger.LogInformation("Import task {TaskId} was interrupted by shutdown; it will start again.", task.Id);
-            await _tasks.ReleaseClaimAsync(task.Id, WorkerId, _time.GetUtcNow(), none);
+            if (!await _tasks.ReleaseClaimAsync(task.Id, WorkerId, _time.GetUtcNow(), none))
+            {
+                await QueueRunSnapshotReleaseAsync(task);
+            }
         }
         catch (ImportTaskFailedException failure)
         {
             _logger.LogInformation("Import task {TaskId} failed: {StatusMessage}", task.Id, failure.StatusMessage);
-            await _tasks.EndDeletedAsync(task.Id, WorkerId, failure.StatusMessage, _time.GetUtcNow(), none);
+            await EndDeletedAsync(task, failure.StatusMessage);
         }
         catch (Exception e)
         {
+            // Also when only recording the completion failed (disk full, busy database): the snapshot committed
+            // in the store is then released with the task's end.
             _logger.LogError(e, "Import task {TaskId} failed with an internal error.", task.Id);
-            await _tasks.EndDeletedAsync(task.Id, WorkerId, ImportTaskMessages.ServerError(task.Id), _time.GetUtcNow(), none);
+            await EndDeletedAsync(task, ImportTaskMessages.ServerError(task.Id));
         }
     }
 
+    /// <summary>
+    /// Ends a run's task deleted and has the run's snapshot released: in the same transaction while the task is
+    /// held, else (the task was taken over, and its new run writes another snapshot ID) on its own.
+    /// </summary>
+    private async Task EndDeletedAsync(ImportTaskRecord task, string statusMessage)
+    {
+        if (!await _tasks.EndDeletedAsync(task.Id, WorkerId, statusMessage, _time.GetUtcNow(), CancellationToken.None))
+        {
+            await QueueRunSnapshotReleaseAsync(task);
+            return;
+        }
+
+        _releases.NotifyReleaseQueued();
+    }
+
+    private async Task QueueRunSnapshotReleaseAsync(ImportTaskRecord task)
+    {
+        if (task.SnapshotId is { } snapshotId)
+        {
+            await _snapshots.QueueReleaseAsync(snapshotId, _time.GetUtcNow(), CancellationToken.None);
+            _releases.NotifyReleaseQueued();
+        }
+    }
+
+    /// <summary>
+    /// Every <see cref="Ec2Options.MaintenanceInterval"/>: takes over stale claims and releases queued snapshot
+    /// contents. Woken by <see cref="SnapshotReleaseSignal"/> in between, it releases at once (a wake-up does
+    /// not postpone the next full pass).
+    /// </summary>
     private async Task MaintenanceLoopAsync(CancellationToken stoppingToken)
     {
+        var due = _time.GetUtcNow() + _options.MaintenanceInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (!await DelayAsync(_options.MaintenanceInterval, stoppingToken))
+            var wait = due - _time.GetUtcNow();
+            bool woken;
+            try
+            {
+                woken = wait > TimeSpan.Zero && await _releases.WaitAsync(wait, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
             {
                 return;
             }
 
+            if (woken)
+            {
+                await ReleaseQueuedContentsAsync(stoppingToken);
+                continue;
+            }
+
             await MaintainAsync(recoverAllClaims: false, stoppingToken);
+            due = _time.GetUtcNow() + _options.MaintenanceInterval;
+        }
+    }
+
+    private async Task ReleaseQueuedContentsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _releaser.ReleasePendingAsync(stoppingToken);
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Releasing snapshot contents failed; retrying at the next maintenance pass.");
         }
     }
 

@@ -38,6 +38,9 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
     private readonly MetadataDatabase _database;
     private readonly SafeFileHandle _rootLock;
     private readonly ConcurrentDictionary<string, byte> _liveWriters = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Lock _orphanRemovalLock = new();
+    private Task<SnapshotStoreCleanup>? _orphanRemoval;
     private volatile bool _disposed;
 
     /// <summary>Opens (creating if needed) the store at <paramref name="rootDirectory"/> and applies its schema migrations.</summary>
@@ -132,7 +135,7 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
 
             if (releasedAbandoned)
             {
-                CollectGarbage([]);
+                CollectGarbage([], CancellationToken.None);
             }
 
             return Task.FromResult<ISnapshotWriter>(new FileSnapshotWriter(this, snapshotId, capacity, BlockSize));
@@ -164,7 +167,9 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
 
     /// <summary>
     /// Deletes a committed snapshot (or one left half-written by a writer that died) and releases its blocks.
-    /// Deleting an unknown snapshot does nothing, so a retried delete succeeds.
+    /// Deleting an unknown snapshot does nothing, so a retried delete succeeds. Cancellation may stop the
+    /// deletion of block files after the snapshot is gone; what is left is unreferenced and collected by the
+    /// next delete (a retry included) or by <see cref="RemoveOrphansAsync"/>.
     /// </summary>
     public Task DeleteAsync(string snapshotId, CancellationToken cancellationToken = default)
     {
@@ -175,22 +180,21 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
         using (var transaction = connection.BeginTransaction(deferred: false))
         {
             var state = ReadState(connection, transaction, snapshotId);
-            if (state is null)
-            {
-                return Task.CompletedTask;
-            }
-
             if (state == WritingState && _liveWriters.ContainsKey(snapshotId))
             {
                 throw new InvalidOperationException(
                     $"Snapshot '{snapshotId}' is being written; dispose its writer to abandon it instead of deleting it.");
             }
 
-            ReleaseSnapshotRows(connection, transaction, snapshotId);
-            transaction.Commit();
+            if (state is not null)
+            {
+                ReleaseSnapshotRows(connection, transaction, snapshotId);
+                transaction.Commit();
+            }
         }
 
-        CollectGarbage([]);
+        // Also for an unknown snapshot: a retry finishes the collection an interrupted delete started.
+        CollectGarbage([], cancellationToken);
         return Task.CompletedTask;
     }
 
@@ -204,10 +208,19 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
     }
 
     /// <summary>
-    /// Crash hygiene, for the host to call at start: releases snapshots whose writer died before
-    /// committing, then removes unreferenced blocks, leftover temp files and block files the database
-    /// does not know. Safe beside live writers of this store (their blocks are pinned or recorded).
+    /// Crash hygiene: releases snapshots whose writer died before committing, then removes unreferenced
+    /// blocks, leftover temp files and block files the database does not know. It looks at every block file
+    /// (one query each), so it takes a while on a large store; <see cref="StartRemovingOrphans"/> runs it in
+    /// the background.
     /// </summary>
+    /// <remarks>
+    /// Safe beside live writers, deletes and readers of this store, which is what lets it run while the store
+    /// serves: a writer registers its snapshot ID before its 'writing' row exists, so only rows of dead writers
+    /// are released; a writer pins a block (under <see cref="BlockPins.Gate"/>) before it writes the temp file
+    /// or looks for the block file, and unpins it only after its manifest row is committed, so a file checked
+    /// under the gate is either pinned (skipped) or, if any snapshot uses it, already has its row; and garbage
+    /// collection decides and unlinks under the same gate. The root lock keeps every other process out.
+    /// </remarks>
     public Task<SnapshotStoreCleanup> RemoveOrphansAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
@@ -238,7 +251,7 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
             }
         }
 
-        var blocksRemoved = CollectGarbage([]);
+        var blocksRemoved = CollectGarbage([], cancellationToken);
         var tempFilesRemoved = 0;
         using (var connection = _database.OpenConnection())
         using (var known = Command(connection, null, "SELECT EXISTS(SELECT 1 FROM snapshot_store_blocks WHERE hash = $hash);"))
@@ -258,15 +271,17 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
 
                     if (file.IsTemp)
                     {
-                        DeleteFile(file.Path);
-                        tempFilesRemoved++;
+                        if (DeleteFile(file.Path))
+                        {
+                            tempFilesRemoved++;
+                        }
+
                         continue;
                     }
 
                     hashParameter.Value = file.Hash.ToArray();
-                    if ((long)known.ExecuteScalar()! == 0)
+                    if ((long)known.ExecuteScalar()! == 0 && DeleteFile(file.Path))
                     {
-                        DeleteFile(file.Path);
                         blocksRemoved++;
                     }
                 }
@@ -276,13 +291,54 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
         return Task.FromResult(new SnapshotStoreCleanup(abandoned, tempFilesRemoved, blocksRemoved));
     }
 
+    /// <summary>
+    /// Starts <see cref="RemoveOrphansAsync"/> on the thread pool, for a host that serves while it runs (see
+    /// its remarks for why that is safe). Disposing the store stops it at the next file and waits for it, so
+    /// nothing is deleted once the root lock is let go. The task ends cancelled when the store is disposed
+    /// first. Once per store instance.
+    /// </summary>
+    public Task<SnapshotStoreCleanup> StartRemovingOrphans()
+    {
+        lock (_orphanRemovalLock)
+        {
+            ThrowIfDisposed();
+            if (_orphanRemoval is not null)
+            {
+                throw new InvalidOperationException("The orphan removal of this snapshot store was already started.");
+            }
+
+            var closing = _closing.Token;
+            _orphanRemoval = Task.Run(() => RemoveOrphansAsync(closing), closing);
+            return _orphanRemoval;
+        }
+    }
+
     public void Dispose()
     {
-        if (!_disposed)
+        Task? orphanRemoval;
+        lock (_orphanRemovalLock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
-            _rootLock.Dispose();
+            orphanRemoval = _orphanRemoval;
+            _closing.Cancel();
         }
+
+        try
+        {
+            orphanRemoval?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Cancelled, or failed: whoever started it observes that through its task.
+        }
+
+        _rootLock.Dispose();
+        _closing.Dispose();
     }
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
@@ -438,7 +494,7 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
                     transaction.Commit();
                 }
 
-                CollectGarbage(unrecorded);
+                CollectGarbage(unrecorded, CancellationToken.None);
             }
         }
         finally
@@ -452,13 +508,15 @@ public sealed class FileSnapshotStore : ISnapshotStore, IDisposable
     /// <summary>
     /// Deletes unreferenced block rows and their files, plus the files of <paramref name="candidates"/>
     /// when no row references them; pinned blocks are skipped. Returns the count of files deleted.
+    /// Cancellation stops it between pages; what is left stays unreferenced for the next collection.
     /// </summary>
-    private int CollectGarbage(IReadOnlyCollection<BlockHash> candidates)
+    private int CollectGarbage(IReadOnlyCollection<BlockHash> candidates, CancellationToken cancellationToken)
     {
         var deleted = candidates.Count > 0 ? SweepBlocks(candidates.Distinct().ToList()) : 0;
         byte[]? after = null;
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             List<BlockHash> page = [];
             using (var connection = _database.OpenConnection())
             using (var select = Command(connection, null, after is null

@@ -24,20 +24,21 @@ public sealed class RealStoresImportTests : IAsyncLifetime
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "vmie-ec2-integration", Guid.NewGuid().ToString("N"));
     private readonly Ec2RequestContext _context = new(Account, Region, "AKIDEXAMPLE", "request-1");
+    private MetadataDatabase _database = null!;
     private FileSnapshotStore _snapshots = null!;
     private FileSystemObjectStore _objects = null!;
     private ServiceProvider _provider = null!;
 
     public Task InitializeAsync()
     {
-        var database = new MetadataDatabase(Path.Combine(_directory, "metadata.db"));
-        database.Migrate(Ec2Schema.Migrations.Concat(FileSystemObjectStore.SchemaMigrations));
-        _objects = new FileSystemObjectStore(database, Path.Combine(_directory, "objects"));
-        _snapshots = new FileSnapshotStore(database, Path.Combine(_directory, "snapshots"));
+        _database = new MetadataDatabase(Path.Combine(_directory, "metadata.db"));
+        _database.Migrate(Ec2Schema.Migrations.Concat(FileSystemObjectStore.SchemaMigrations));
+        _objects = new FileSystemObjectStore(_database, Path.Combine(_directory, "objects"));
+        _snapshots = new FileSnapshotStore(_database, Path.Combine(_directory, "snapshots"));
 
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(database);
+        services.AddSingleton(_database);
         services.AddSingleton<IObjectStore>(_objects);
         services.AddSingleton<ISnapshotStore>(_snapshots);
         services.AddSingleton<ISnapshotImporter>(new SnapshotImporter(_snapshots));
@@ -90,6 +91,39 @@ public sealed class RealStoresImportTests : IAsyncLifetime
         }
     }
 
+    private void Execute(string sql)
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private long CommittedContents()
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM snapshot_store_contents;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, for at most <paramref name="seconds"/>.</summary>
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, double seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
+
     [Fact]
     public async Task A_raw_image_with_holes_is_imported_byte_identical_and_deleted_without_leftovers()
     {
@@ -127,9 +161,40 @@ public sealed class RealStoresImportTests : IAsyncLifetime
 
         await snapshots.DeleteAsync(new DeleteSnapshotRequest { SnapshotId = detail.SnapshotId }, _context);
 
+        // The answer does not wait for the blocks; the runner releases them at once, not at its next pass (30 s).
+        Assert.Empty((await snapshots.DescribeAsync(new DescribeSnapshotsRequest(), _context)).Snapshots);
+        Assert.True(await EventuallyAsync(async () => await _snapshots.StoredBytesAsync() == 0, seconds: 2), "the blocks were not released within 2 s");
         await Assert.ThrowsAsync<KeyNotFoundException>(() => _snapshots.OpenAsync(detail.SnapshotId!));
-        Assert.Equal(0, await _snapshots.StoredBytesAsync());
-        Assert.Empty(await _provider.GetRequiredService<SnapshotRepository>().PendingReleasesAsync(10));
+        Assert.True(await EventuallyAsync(async () => (await _provider.GetRequiredService<SnapshotRepository>().PendingReleasesAsync(10)).Count == 0, seconds: 2));
+    }
+
+    [Fact]
+    public async Task A_snapshot_whose_completion_cannot_be_recorded_is_released_with_the_failed_task()
+    {
+        var image = DiskWithHoles();
+        await _objects.CreateBucketAsync("images", Account, Region);
+        await using (var body = new MemoryStream(image))
+        {
+            await _objects.PutObjectAsync("images", "vm/disk.raw", body, ObjectWriteOptions.Default);
+        }
+
+        // As a full disk or a busy database would fail the completion transaction, after the store committed.
+        Execute("CREATE TRIGGER completion_fails BEFORE INSERT ON ec2_snapshots BEGIN SELECT RAISE(ABORT, 'simulated disk full'); END;");
+        var request = new ImportSnapshotRequest
+        {
+            DiskContainer = new SnapshotDiskContainer { Format = "RAW", UserBucket = new UserBucket { S3Bucket = "images", S3Key = "vm/disk.raw" } },
+        };
+        var started = await _provider.GetRequiredService<ImportSnapshotService>().ImportAsync(request, _context);
+
+        var detail = (await WaitForEndAsync(started.ImportTaskId!)).SnapshotTaskDetail!;
+        Execute("DROP TRIGGER completion_fails;");
+
+        Assert.Equal(ImportTaskStatus.Deleted, detail.Status);
+        Assert.StartsWith("ServerError: ", detail.StatusMessage, StringComparison.Ordinal);
+        Assert.True(await EventuallyAsync(async () => await _snapshots.StoredBytesAsync() == 0 && CommittedContents() == 0, seconds: 5),
+            $"the snapshot's blocks are still stored ({await _snapshots.StoredBytesAsync()} bytes)");
+        Assert.True(await EventuallyAsync(async () => (await _provider.GetRequiredService<SnapshotRepository>().PendingReleasesAsync(10)).Count == 0, seconds: 5));
+        Assert.Empty((await _provider.GetRequiredService<SnapshotService>().DescribeAsync(new DescribeSnapshotsRequest(), _context)).Snapshots);
     }
 
     [Fact]

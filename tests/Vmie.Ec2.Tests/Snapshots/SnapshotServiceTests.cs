@@ -25,6 +25,16 @@ public sealed class SnapshotServiceTests : IAsyncLifetime
 
     private async Task<Ec2Exception> RejectAsync(DescribeSnapshotsRequest request) => await Assert.ThrowsAsync<Ec2Exception>(() => DescribeAsync(request));
 
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true in time");
+            await Task.Delay(20);
+        }
+    }
+
     private static DescribeSnapshotsRequest Filtered(string name, params string[] values) => new() { Filters = [new Filter { Name = name, Values = values.ToList() }] };
 
     [Fact]
@@ -147,7 +157,7 @@ public sealed class SnapshotServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deleting_a_snapshot_removes_it_and_its_tags_and_releases_its_contents()
+    public async Task Deleting_a_snapshot_removes_it_and_its_tags_and_queues_its_contents_without_waiting_for_them()
     {
         var row = await SnapshotRowFactory.InsertAsync(_host);
         await _host.TagService.CreateAsync(new CreateTagsRequest { Resources = [row.Id], Tags = [new Tag { Key = "k", Value = "v" }] }, _host.Context);
@@ -156,12 +166,33 @@ public sealed class SnapshotServiceTests : IAsyncLifetime
 
         Assert.Empty((await DescribeAsync(new DescribeSnapshotsRequest())).Snapshots);
         Assert.Empty((await _host.TagService.DescribeAsync(new DescribeTagsRequest(), _host.Context)).Tags);
-        Assert.Contains(row.Id, _host.Snapshots.DeleteCalls);
-        Assert.DoesNotContain(row.Id, _host.Snapshots.CommittedIds);
-        Assert.Empty(await _host.SnapshotRows.PendingReleasesAsync(10));
+        Assert.Empty(_host.Snapshots.DeleteCalls);
+        Assert.Contains(row.Id, _host.Snapshots.CommittedIds);
+        Assert.Equal([row.Id], await _host.SnapshotRows.PendingReleasesAsync(10));
 
         var again = await Assert.ThrowsAsync<Ec2Exception>(() => _host.SnapshotService.DeleteAsync(new DeleteSnapshotRequest { SnapshotId = row.Id }, _host.Context));
         Assert.Equal("InvalidSnapshot.NotFound", again.Code);
+    }
+
+    [Fact]
+    public async Task The_runner_releases_a_deleted_snapshots_contents_at_once_not_at_its_next_maintenance_pass()
+    {
+        await using var host = Ec2TestHost.Create(options => options.MaintenanceInterval = TimeSpan.FromMinutes(10));
+        await host.StartRunnerAsync();
+        var row = await SnapshotRowFactory.InsertAsync(host);
+        await Task.Delay(300); // the runner's start-up pass is over
+
+        await host.SnapshotService.DeleteAsync(new DeleteSnapshotRequest { SnapshotId = row.Id }, host.Context);
+
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        while ((await host.SnapshotRows.PendingReleasesAsync(10)).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Empty(await host.SnapshotRows.PendingReleasesAsync(10));
+        Assert.Equal([row.Id], host.Snapshots.DeleteCalls);
+        Assert.DoesNotContain(row.Id, host.Snapshots.CommittedIds);
     }
 
     [Fact]
@@ -200,21 +231,16 @@ public sealed class SnapshotServiceTests : IAsyncLifetime
     {
         var row = await SnapshotRowFactory.InsertAsync(_host);
         _host.Snapshots.DeleteFailure = new IOException("disk unavailable");
+        await _host.StartRunnerAsync();
 
         await _host.SnapshotService.DeleteAsync(new DeleteSnapshotRequest { SnapshotId = row.Id }, _host.Context);
 
         Assert.Empty((await DescribeAsync(new DescribeSnapshotsRequest())).Snapshots);
+        await WaitUntilAsync(() => Task.FromResult(_host.Snapshots.DeleteCalls.Contains(row.Id)));
         Assert.Equal([row.Id], await _host.SnapshotRows.PendingReleasesAsync(10));
 
         _host.Snapshots.DeleteFailure = null;
-        await _host.StartRunnerAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await _host.SnapshotRows.PendingReleasesAsync(10)).Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.Empty(await _host.SnapshotRows.PendingReleasesAsync(10));
+        await WaitUntilAsync(async () => (await _host.SnapshotRows.PendingReleasesAsync(10)).Count == 0);
         Assert.DoesNotContain(row.Id, _host.Snapshots.CommittedIds);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Vmie.Ec2.Contracts.ImportSnapshots;
 using Vmie.Ec2.Contracts.Snapshots;
 using Vmie.Ec2.Errors;
@@ -19,6 +20,16 @@ public sealed class ImportTaskRunnerTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true in time");
+            await Task.Delay(20);
+        }
+    }
 
     private static async Task<byte[]> ReadAllAsync(Vmie.Disks.Abstractions.IVirtualDisk disk)
     {
@@ -109,7 +120,7 @@ public sealed class ImportTaskRunnerTests : IAsyncLifetime
         await _host.StartRunnerAsync();
         var done = (await _host.WaitForEndAsync(id, TimeSpan.FromSeconds(60))).SnapshotTaskDetail!;
 
-        var snapshot = (await _host.SnapshotRows.FindAsync(done.SnapshotId!))!;
+        var snapshot = Assert.Single(await _host.SnapshotRows.FindManyAsync(Ec2TestHost.Account, Ec2TestHost.Region, [done.SnapshotId!]));
         Assert.Equal(2, snapshot.VolumeSize);
         Assert.Equal((1L << 30) + 1, snapshot.Capacity);
         Assert.Equal(1, snapshot.DataBytes);
@@ -171,6 +182,7 @@ public sealed class ImportTaskRunnerTests : IAsyncLifetime
         Assert.Contains(id, detail.StatusMessage, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", detail.StatusMessage, StringComparison.Ordinal);
         Assert.Equal(1, _host.Snapshots.AbandonedWriters);
+        await WaitUntilAsync(async () => (await _host.SnapshotRows.PendingReleasesAsync(10)).Count == 0);
     }
 
     [Fact]
@@ -204,6 +216,57 @@ public sealed class ImportTaskRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_snapshot_committed_as_its_task_is_cancelled_is_released_and_the_task_ends_deleted()
+    {
+        _host.Objects.Put(Ec2TestHost.Bucket, "disk.raw", ObjectContent.Pattern(2 * MiB));
+        var id = await _host.ImportAsync(Ec2TestHost.RawRequest());
+        string? committed = null;
+        _host.Importer.AfterCommit = snapshotId =>
+        {
+            committed = snapshotId;
+            _host.Tasks.RequestCancelAsync(id, Ec2TestHost.Account, Ec2TestHost.Region, null, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
+        };
+
+        await _host.StartRunnerAsync();
+        var detail = (await _host.WaitForEndAsync(id)).SnapshotTaskDetail!;
+
+        Assert.Equal(("deleted", ImportTaskMessages.Cancelled), (detail.Status, detail.StatusMessage));
+        Assert.NotNull(committed);
+        await WaitUntilAsync(async () => !_host.Snapshots.CommittedIds.Contains(committed) && (await _host.SnapshotRows.PendingReleasesAsync(10)).Count == 0);
+        Assert.Empty((await _host.SnapshotService.DescribeAsync(new DescribeSnapshotsRequest(), _host.Context)).Snapshots);
+    }
+
+    [Fact]
+    public async Task The_heartbeat_stops_before_the_end_is_written_so_no_lost_claim_is_reported()
+    {
+        // The worker is held after its final write (while it logs the completion): a heartbeat still running
+        // would find the claim gone and warn that the conversion is being stopped. The held worker blocks a
+        // pool thread; enough others must be there for the heartbeat to run meanwhile, as on a server.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), completionPorts);
+        _host.Objects.Put(Ec2TestHost.Bucket, "disk.raw", ObjectContent.Pattern(MiB));
+        var logged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _host.Log.OnLog = entry =>
+        {
+            if (entry.Message.Contains("completed: snapshot", StringComparison.Ordinal))
+            {
+                Thread.Sleep(400); // eight heartbeat intervals
+                logged.TrySetResult();
+            }
+        };
+        _host.Importer.BeforeBlock = (_, ct) => Task.Delay(200, ct); // the heartbeat is running
+        var id = await _host.ImportAsync(Ec2TestHost.RawRequest());
+
+        // Started off the test framework's synchronisation context, so the heartbeat runs beside the held
+        // worker as in the server.
+        await Task.Run(_host.StartRunnerAsync);
+        await logged.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal("completed", (await _host.DescribeTaskAsync(id)).SnapshotTaskDetail!.Status);
+        Assert.Empty(_host.Log.AtLeast(LogLevel.Warning));
+    }
+
+    [Fact]
     public async Task A_cancellation_seen_only_through_the_database_also_stops_the_conversion()
     {
         // Another process asked for the cancellation: only the deleting status tells this worker.
@@ -228,13 +291,13 @@ public sealed class ImportTaskRunnerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cancelling_a_task_no_worker_started_ends_it_at_once()
+    public async Task Cancelling_a_task_no_worker_started_ends_it_at_once_but_answers_deleting_as_AWS_does()
     {
         var id = await _host.ImportAsync(Ec2TestHost.RawRequest());
 
         var cancel = await _host.CancelImportTask.CancelAsync(new CancelImportTaskRequest { ImportTaskId = id }, _host.Context);
 
-        Assert.Equal(("active", "deleted"), (cancel.PreviousState, cancel.State));
+        Assert.Equal((id, "active", "deleting"), (cancel.ImportTaskId, cancel.PreviousState, cancel.State));
         var detail = (await _host.DescribeTaskAsync(id)).SnapshotTaskDetail!;
         Assert.Equal(("deleted", ImportTaskMessages.Cancelled), (detail.Status, detail.StatusMessage));
         Assert.Null(detail.Progress);
@@ -299,6 +362,7 @@ public sealed class ImportTaskRunnerTests : IAsyncLifetime
         Assert.Equal(("active", "pending", 3), (handedBack!.Status, handedBack.StatusMessage, handedBack.Progress));
         Assert.Null(handedBack.ClaimedBy);
         Assert.Null(handedBack.SnapshotId);
+        Assert.Equal([firstSnapshotId!], await _host.SnapshotRows.PendingReleasesAsync(10));
 
         await using var restarted = _host.Restart();
         await restarted.StartRunnerAsync();
@@ -307,6 +371,7 @@ public sealed class ImportTaskRunnerTests : IAsyncLifetime
         Assert.Equal("completed", done.Status);
         Assert.NotEqual(firstSnapshotId, done.SnapshotId);
         Assert.Equal(1, (await restarted.Tasks.FindAsync(id))!.Attempts);
+        Assert.Contains(firstSnapshotId, restarted.Snapshots.DeleteCalls);
         await using var disk = await restarted.Snapshots.OpenAsync(done.SnapshotId!);
         Assert.Equal(content.ToArray(), await ReadAllAsync(disk));
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vmie.Ec2.Composition;
 using Vmie.Ec2.Contracts.Common;
 using Vmie.Ec2.Contracts.ImportSnapshots;
@@ -41,7 +42,7 @@ internal sealed class Ec2TestHost : IAsyncDisposable
         Database.Migrate(Ec2Schema.Migrations);
 
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Log));
         services.AddSingleton(Database);
         services.AddSingleton<IObjectStore>(objects);
         services.AddSingleton<ISnapshotStore>(snapshots);
@@ -69,6 +70,9 @@ internal sealed class Ec2TestHost : IAsyncDisposable
     public TestSnapshotImporter Importer { get; }
 
     public TestImportSourceResolver Resolver { get; } = new();
+
+    /// <summary>Everything this host's services log.</summary>
+    public CapturedLog Log { get; } = new();
 
     public Ec2RequestContext Context { get; } = new(Account, Region, "AKIDEXAMPLE", "request-1");
 

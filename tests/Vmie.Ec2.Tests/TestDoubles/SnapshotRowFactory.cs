@@ -31,6 +31,6 @@ internal static class SnapshotRowFactory
         await SnapshotRepository.InsertAsync(connection, transaction, record, CancellationToken.None);
         await transaction.CommitAsync();
         host.Snapshots.AddEmpty(record.Id, record.Capacity);
-        return (await host.SnapshotRows.FindAsync(record.Id))!;
+        return Assert.Single(await host.SnapshotRows.FindManyAsync(record.AccountId, record.Region, [record.Id]));
     }
 }

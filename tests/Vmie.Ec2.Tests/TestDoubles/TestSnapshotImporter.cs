@@ -5,12 +5,16 @@ namespace Vmie.Ec2.Tests.TestDoubles;
 
 /// <summary>
 /// A sequential importer for tests: copies the allocated extents block by block into the snapshot store,
-/// reports progress after each block, and lets a test pause before a block or make it fail.
+/// reports progress after each block, and lets a test pause before a block or make it fail, or act once the
+/// snapshot is committed.
 /// </summary>
 internal sealed class TestSnapshotImporter(ISnapshotStore store) : ISnapshotImporter
 {
     /// <summary>Awaited before each block (index given); may block or throw.</summary>
     public Func<long, CancellationToken, Task>? BeforeBlock { get; set; }
+
+    /// <summary>Called with the snapshot ID once its contents are committed, before the import returns.</summary>
+    public Action<string>? AfterCommit { get; set; }
 
     public async Task<SnapshotImportResult> ImportAsync(IVirtualDisk source, string snapshotId, IProgress<long>? bytesProcessed, CancellationToken cancellationToken = default)
     {
@@ -43,6 +47,7 @@ internal sealed class TestSnapshotImporter(ISnapshotStore store) : ISnapshotImpo
         }
 
         await writer.CommitAsync(cancellationToken);
+        AfterCommit?.Invoke(snapshotId);
         return new SnapshotImportResult(source.Capacity, dataBytes);
     }
 }
