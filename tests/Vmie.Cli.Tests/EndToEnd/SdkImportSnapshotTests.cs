@@ -210,6 +210,13 @@ public sealed partial class SdkImportSnapshotTests
 
         var snapshots = await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { OwnerIds = ["self"] });
         Assert.Empty(snapshots.Snapshots ?? []);
+        // Released in the background right after the cancellation.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (BlockBytesOnDisk(server.DataDirectory) != 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Equal(0, BlockBytesOnDisk(server.DataDirectory));
     }
 
