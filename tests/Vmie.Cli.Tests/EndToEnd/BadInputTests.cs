@@ -169,7 +169,7 @@ public sealed class BadInputTests : IAsyncLifetime
         // Nothing was created beside the data directory, and inside it only vmie's own layout exists.
         Assert.False(File.Exists("/etc/vmie-escape"));
         Assert.Empty(Directory.GetFileSystemEntries(_work.Path).Select(Path.GetFileName).Except(["data", "payload.txt", "out.txt", "aws-config", "aws-credentials"]));
-        var allowed = new[] { "vmie.db", "vmie.db-wal", "vmie.db-shm", "credentials.json", "objects", "snapshots" };
+        var allowed = new[] { "vmie.lock", "vmie.db", "vmie.db-wal", "vmie.db-shm", "credentials.json", "objects", "snapshots" };
         Assert.All(Directory.GetFileSystemEntries(_server.DataDirectory).Select(Path.GetFileName), name => Assert.Contains(name, allowed));
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_server.DataDirectory, "*", SearchOption.AllDirectories), p => p.Contains("etc", StringComparison.Ordinal) || p.Contains("absolute", StringComparison.Ordinal));
     }
