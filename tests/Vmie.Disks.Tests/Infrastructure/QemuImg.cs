@@ -52,8 +52,14 @@ internal static class QemuImg
         Run(args);
     }
 
-    /// <summary>True when both images hold the same guest-visible bytes (qemu-img compare, sizes must match).</summary>
-    public static bool Same(string a, string b) => TryRun("compare", "-s", a, b).ExitCode == 0;
+    /// <summary>
+    /// True when both images have the same virtual size and hold the same guest-visible bytes. (Not
+    /// `compare -s`: strict mode also fails when one image stores zeros the other leaves unallocated.)
+    /// </summary>
+    public static bool Same(string a, string b) =>
+        VirtualSize(a) == VirtualSize(b) && TryRun("compare", a, b).ExitCode == 0;
+
+    public static long VirtualSize(string image) => Info(image).GetProperty("virtual-size").GetInt64();
 
     /// <summary>`qemu-img check` exit code: 0 clean, 2 corruptions, 3 leaks only; 63 means the format has no checks.</summary>
     public static int Check(string image) => TryRun("check", image).ExitCode;

@@ -1,0 +1,127 @@
+using System.Buffers;
+using Vmie.Disks.Abstractions;
+
+namespace Vmie.Disks.Raw;
+
+/// <summary>
+/// Writes a virtual disk as a raw image. To a local file the result is sparse: only allocated extents are
+/// read, and within them runs of zeros become holes. To a stream (an object upload, a pipe) every byte is
+/// written in order, zeros included, since a stream has no holes. Memory is one buffer, whatever the size.
+/// </summary>
+public static class RawImageWriter
+{
+    private const int ChunkSize = 1 << 20;
+    private const int HoleGranularity = 64 * 1024;
+
+    /// <summary>Writes <paramref name="disk"/> to a new sparse file at <paramref name="path"/> (replaced if present).</summary>
+    public static async Task WriteFileAsync(IVirtualDisk disk, string path, IProgress<long>? bytesDone = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(disk);
+        var temporary = path + ".vmie-partial";
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            using (var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous))
+            {
+                RandomAccess.SetLength(handle, disk.Capacity);
+                await foreach (var extent in disk.GetAllocatedExtentsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    for (var offset = extent.Offset; offset < extent.End; offset += ChunkSize)
+                    {
+                        var length = (int)Math.Min(ChunkSize, extent.End - offset);
+                        var chunk = buffer.AsMemory(0, length);
+                        await ReadExactlyAsync(disk, offset, chunk, cancellationToken).ConfigureAwait(false);
+                        await WriteSkippingZerosAsync(handle, chunk, offset, cancellationToken).ConfigureAwait(false);
+                        bytesDone?.Report(offset + length);
+                    }
+                }
+
+                RandomAccess.FlushToDisk(handle);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            bytesDone?.Report(disk.Capacity);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes every byte of <paramref name="disk"/>, in order, to <paramref name="destination"/>.</summary>
+    public static async Task WriteStreamAsync(IVirtualDisk disk, Stream destination, IProgress<long>? bytesDone = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(disk);
+        ArgumentNullException.ThrowIfNull(destination);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            long position = 0;
+            await foreach (var extent in disk.GetAllocatedExtentsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await WriteZerosAsync(destination, extent.Offset - position, buffer, cancellationToken).ConfigureAwait(false);
+                for (var offset = extent.Offset; offset < extent.End; offset += ChunkSize)
+                {
+                    var length = (int)Math.Min(ChunkSize, extent.End - offset);
+                    await ReadExactlyAsync(disk, offset, buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                    await destination.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                    bytesDone?.Report(offset + length);
+                }
+
+                position = extent.End;
+            }
+
+            await WriteZerosAsync(destination, disk.Capacity - position, buffer, cancellationToken).ConfigureAwait(false);
+            bytesDone?.Report(disk.Capacity);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task ReadExactlyAsync(IVirtualDisk disk, long offset, Memory<byte> chunk, CancellationToken cancellationToken)
+    {
+        var read = await disk.ReadAsync(offset, chunk, cancellationToken).ConfigureAwait(false);
+        if (read != chunk.Length)
+        {
+            throw new InvalidDiskImageException($"The disk returned {read} bytes at offset {offset} where {chunk.Length} were expected within its capacity of {disk.Capacity} bytes.");
+        }
+    }
+
+    private static async Task WriteSkippingZerosAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, ReadOnlyMemory<byte> chunk, long fileOffset, CancellationToken cancellationToken)
+    {
+        for (var start = 0; start < chunk.Length;)
+        {
+            var length = Math.Min(HoleGranularity, chunk.Length - start);
+            var piece = chunk.Slice(start, length);
+            if (piece.Span.IndexOfAnyExcept((byte)0) >= 0)
+            {
+                await RandomAccess.WriteAsync(handle, piece, fileOffset + start, cancellationToken).ConfigureAwait(false);
+            }
+
+            start += length;
+        }
+    }
+
+    private static async Task WriteZerosAsync(Stream destination, long count, byte[] buffer, CancellationToken cancellationToken)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        Array.Clear(buffer, 0, (int)Math.Min(buffer.Length, count));
+        while (count > 0)
+        {
+            var length = (int)Math.Min(buffer.Length, count);
+            await destination.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            count -= length;
+        }
+    }
+}
