@@ -4,6 +4,8 @@ using Vmie.Cli.Commands;
 var root = new RootCommand("vmie: AWS-compatible VM Import/Export on your own machine.")
 {
     ServeCommand.Create(),
+    InfoCommand.Create(),
+    ConvertCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,23 @@
+using Vmie.Disks.Abstractions;
+using Vmie.Disks.Raw;
+
+namespace Vmie.Disks.Detection;
+
+/// <summary>Opens any disk image by its content: the one place that maps a detected format to its reader.</summary>
+public static class DiskImageOpener
+{
+    /// <summary>
+    /// Detects the format of <paramref name="source"/> and opens it. The opened image owns the source.
+    /// Formats vmie cannot read fail with <see cref="UnsupportedDiskImageException"/> naming the format.
+    /// </summary>
+    public static async Task<OpenedDiskImage> OpenAsync(IBlockSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var format = await DiskFormatSniffer.DetectAsync(source, cancellationToken).ConfigureAwait(false);
+        return format switch
+        {
+            DiskFormat.Raw => new OpenedDiskImage(format, "raw", new RawDisk(source)),
+            _ => throw new UnsupportedDiskImageException($"Reading {DiskFormatSniffer.Name(format)} images is not supported by this version of vmie."),
+        };
+    }
+}
