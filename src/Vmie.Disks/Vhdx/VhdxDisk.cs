@@ -135,12 +135,6 @@ public sealed class VhdxDisk : IVirtualDisk
         return total;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _source.DisposeAsync().ConfigureAwait(false);
-        if (_ownsSource)
-        {
-            await _owned.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    // The replayed view holds nothing to release; only the underlying source, when owned.
+    public ValueTask DisposeAsync() => _ownsSource ? _owned.DisposeAsync() : ValueTask.CompletedTask;
 }

@@ -48,13 +48,17 @@ internal sealed record VhdxLogEntry(ulong SequenceNumber, int Length, long Tail,
         var flushed = BinaryPrimitives.ReadUInt64LittleEndian(entry[48..]);
         var last = BinaryPrimitives.ReadUInt64LittleEndian(entry[56..]);
         var sectors = entry.Length / SectorSize;
-        if (tail % SectorSize != 0 || tail >= logLength || descriptorCount > (ulong)sectors * (SectorSize / DescriptorSize)
-            || flushed > (ulong)maxFileOffset || last > (ulong)maxFileOffset)
+        if (tail % SectorSize != 0 || tail >= logLength || flushed > (ulong)maxFileOffset || last > (ulong)maxFileOffset)
         {
             return null;
         }
 
-        var descriptorSectors = (int)((HeaderSize + (descriptorCount * DescriptorSize) + SectorSize - 1) / SectorSize);
+        var descriptorSectors = (int)((HeaderSize + ((long)descriptorCount * DescriptorSize) + SectorSize - 1) / SectorSize);
+        if (descriptorSectors > sectors)
+        {
+            return null;
+        }
+
         var dataSector = descriptorSectors;
         var writes = new List<VhdxLogWrite>((int)descriptorCount);
         for (var i = 0; i < descriptorCount; i++)

@@ -118,6 +118,23 @@ public sealed class VhdxLogReplayTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task An_entry_declaring_more_descriptors_than_it_holds_is_ignored()
+    {
+        var (raw, editor) = Base();
+        var length = (ulong)editor.Bytes.Length;
+        var entry = VhdxLogEntryBuilder.Build(5, _logGuid, 0, length, length, new Write(BlockFileOffset(editor, 0), null, 4096));
+        BitConverter.GetBytes(127u).CopyTo(entry, 24); // 64 + 127 × 32 bytes do not fit in the entry's one sector
+        BitConverter.GetBytes(0u).CopyTo(entry, 4);
+        BitConverter.GetBytes(VhdxCrc32C.Compute(entry, 4)).CopyTo(entry, 4);
+        AddEntry(editor, 0, entry);
+        var image = editor.Save(_disk.PathOf("logged.vhdx"));
+
+        await using var disk = await VhdxDisk.OpenAsync(FileBlockSource.Open(image));
+        Assert.False(disk.LogReplayed);
+        await VirtualDiskAssert.SameAsRawAsync(disk, raw);
+    }
+
+    [SkippableFact]
     public async Task A_file_shorter_than_the_logs_flushed_size_is_refused()
     {
         var (_, editor) = Base();
