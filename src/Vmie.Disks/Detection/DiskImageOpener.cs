@@ -1,5 +1,6 @@
 using Vmie.Disks.Abstractions;
 using Vmie.Disks.Raw;
+using Vmie.Disks.Vhdx;
 
 namespace Vmie.Disks.Detection;
 
@@ -17,7 +18,14 @@ public static class DiskImageOpener
         return format switch
         {
             DiskFormat.Raw => new OpenedDiskImage(format, "raw", new RawDisk(source)),
+            DiskFormat.Vhdx => await OpenVhdxAsync(source, cancellationToken).ConfigureAwait(false),
             _ => throw new UnsupportedDiskImageException($"Reading {DiskFormatSniffer.Name(format)} images is not supported by this version of vmie."),
         };
+    }
+
+    private static async Task<OpenedDiskImage> OpenVhdxAsync(IBlockSource source, CancellationToken cancellationToken)
+    {
+        var disk = await VhdxDisk.OpenAsync(source, ownsSource: true, cancellationToken).ConfigureAwait(false);
+        return new OpenedDiskImage(DiskFormat.Vhdx, disk.Subformat, disk);
     }
 }
