@@ -273,6 +273,43 @@ public sealed class VhdReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_table_too_large_for_memory_is_read_on_demand_and_checked_entry_by_entry()
+    {
+        // 40 GiB of 512-byte blocks: 80 Mi entries, a 320 MiB table (a sparse file here), past the in-memory limit.
+        const long capacity = 40L << 30;
+        const uint entries = (uint)(capacity / 512);
+        var path = _disk.PathOf("huge-table.vhd");
+        var tableSize = VhdDynamicHeader.TableSizeFor(entries);
+        var options = new VhdWriteOptions { Timestamp = DateTimeOffset.UnixEpoch, UniqueId = Guid.Empty };
+        var footer = new byte[512];
+        (options.CreateFooter(capacity, VhdDiskType.Dynamic, 512) with { CreatorApplication = VhdFooter.CreatorFromText("qem2") }).WriteTo(footer);
+        var header = new byte[1024];
+        new VhdDynamicHeader { TableOffset = 1536, MaxTableEntries = entries, BlockSize = 512 }.WriteTo(header);
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write))
+        {
+            file.Write(footer);
+            file.Write(header);
+            file.Write(Enumerable.Repeat((byte)0xFF, 4 * 1024).ToArray()); // the first 1024 entries unused; the rest read 0
+            file.SetLength(1536 + tableSize + 512);
+            file.Position = 1536 + tableSize;
+            file.Write(footer);
+        }
+
+        var started = DateTime.UtcNow;
+        await using var disk = await VhdDisk.OpenAsync(FileBlockSource.Open(path));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), "opening must not read the whole table");
+        Assert.Equal(capacity, disk.Capacity);
+
+        var buffer = new byte[64 * 1024];
+        Array.Fill(buffer, (byte)1);
+        Assert.Equal(buffer.Length, await disk.ReadAsync(0, buffer));
+        Assert.All(buffer, b => Assert.Equal(0, b));
+        var error = await Assert.ThrowsAsync<InvalidDiskImageException>(async () => await disk.ReadAsync(1024 * 512, new byte[512]));
+        Assert.Contains("on top of", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidDiskImageException>(async () => await ExtentsAsync(disk));
+    }
+
+    [Fact]
     public async Task Files_that_are_not_vhd_are_refused()
     {
         var path = _disk.PathOf("junk.vhd");
