@@ -1,5 +1,6 @@
 using Vmie.Disks.Abstractions;
 using Vmie.Disks.Raw;
+using Vmie.Disks.Vhd;
 using Vmie.Disks.Vhdx;
 
 namespace Vmie.Disks.Detection;
@@ -19,6 +20,7 @@ public static class DiskImageOpener
         {
             DiskFormat.Raw => new OpenedDiskImage(format, "raw", new RawDisk(source)),
             DiskFormat.Vhdx => await OpenVhdxAsync(source, cancellationToken).ConfigureAwait(false),
+            DiskFormat.Vhd => await OpenVhdAsync(source, cancellationToken).ConfigureAwait(false),
             _ => throw new UnsupportedDiskImageException($"Reading {DiskFormatSniffer.Name(format)} images is not supported by this version of vmie."),
         };
     }
@@ -27,5 +29,11 @@ public static class DiskImageOpener
     {
         var disk = await VhdxDisk.OpenAsync(source, ownsSource: true, cancellationToken).ConfigureAwait(false);
         return new OpenedDiskImage(DiskFormat.Vhdx, disk.Subformat, disk);
+    }
+
+    private static async Task<OpenedDiskImage> OpenVhdAsync(IBlockSource source, CancellationToken cancellationToken)
+    {
+        var disk = await VhdDisk.OpenAsync(source, ownsSource: true, cancellationToken).ConfigureAwait(false);
+        return new OpenedDiskImage(DiskFormat.Vhd, disk.Subformat, disk);
     }
 }
