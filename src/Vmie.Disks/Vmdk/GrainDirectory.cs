@@ -32,8 +32,11 @@ internal sealed class GrainDirectory
 
     public int TableCount => _tableSectors.Length;
 
-    /// <summary>Reads and checks the directory at <paramref name="directorySector"/> and, when they fit in memory, all its tables.</summary>
-    public static async Task<GrainDirectory> LoadAsync(IBlockSource source, SparseExtentHeader header, ulong directorySector, string which, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and checks the directory at <paramref name="directorySector"/> and, when they fit in
+    /// <paramref name="tableMemoryLimit"/> bytes, all its tables.
+    /// </summary>
+    public static async Task<GrainDirectory> LoadAsync(IBlockSource source, SparseExtentHeader header, ulong directorySector, string which, long tableMemoryLimit, CancellationToken cancellationToken)
     {
         var entries = header.DirectoryEntries;
         var directoryBytes = entries * sizeof(uint);
@@ -58,7 +61,7 @@ internal sealed class GrainDirectory
         var firstGrainSector = Math.Max(1, header.DescriptorOffset + header.DescriptorSectors);
         var present = tableSectors.LongCount(sector => sector != 0);
         uint[]?[]? tables = null;
-        if (present * tableBytes <= DiskImageLimits.MaxInMemoryTableBytes)
+        if (present * tableBytes <= tableMemoryLimit)
         {
             // Memory here is bounded by the file too: the tables were checked to lie inside it without overlapping.
             tables = new uint[]?[tableSectors.Length];

@@ -38,18 +38,18 @@ internal sealed class SparseExtentDisk : IVirtualDisk
     /// Loads the grain directory named by <paramref name="header"/> (the footer's copy for a VMware-layout stream);
     /// when it is damaged and a redundant directory exists, that one is used instead.
     /// </summary>
-    public static async Task<SparseExtentDisk> OpenAsync(IBlockSource source, SparseExtentHeader header, bool ownsSource, CancellationToken cancellationToken)
+    public static async Task<SparseExtentDisk> OpenAsync(IBlockSource source, SparseExtentHeader header, bool ownsSource, long tableMemoryLimit, CancellationToken cancellationToken)
     {
         GrainDirectory directory;
         try
         {
-            directory = await GrainDirectory.LoadAsync(source, header, header.DirectoryOffset, "primary", cancellationToken).ConfigureAwait(false);
+            directory = await GrainDirectory.LoadAsync(source, header, header.DirectoryOffset, "primary", tableMemoryLimit, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDiskImageException primaryError) when (header.HasRedundantDirectory && header.RedundantDirectoryOffset != header.DirectoryOffset)
         {
             try
             {
-                directory = await GrainDirectory.LoadAsync(source, header, header.RedundantDirectoryOffset, "redundant", cancellationToken).ConfigureAwait(false);
+                directory = await GrainDirectory.LoadAsync(source, header, header.RedundantDirectoryOffset, "redundant", tableMemoryLimit, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidDiskImageException)
             {

@@ -47,34 +47,48 @@ public sealed class VmdkDisk : IVirtualDisk
     /// <summary>
     /// Opens a VMDK. <paramref name="resolveExtent"/> opens an extent file named by a descriptor file (a bare
     /// file name, checked first to hold no path separator or ".."); without it such a VMDK cannot be opened.
-    /// The disk owns every extent source it resolves, and <paramref name="source"/> when <paramref name="ownsSource"/>.
+    /// The disk owns every extent source it resolves, and <paramref name="source"/> when <paramref name="ownsSource"/>
+    /// (then it is disposed too when opening fails).
     /// </summary>
-    public static async Task<VmdkDisk> OpenAsync(IBlockSource source, Func<string, IBlockSource>? resolveExtent = null, bool ownsSource = true, CancellationToken cancellationToken = default)
+    public static Task<VmdkDisk> OpenAsync(IBlockSource source, Func<string, IBlockSource>? resolveExtent = null, bool ownsSource = true, CancellationToken cancellationToken = default) =>
+        OpenAsync(source, resolveExtent, ownsSource, DiskImageLimits.MaxInMemoryTableBytes, cancellationToken);
+
+    /// <param name="tableMemoryLimit">Grain tables beyond this many bytes are read on demand (tests lower it to exercise that path).</param>
+    internal static async Task<VmdkDisk> OpenAsync(IBlockSource source, Func<string, IBlockSource>? resolveExtent, bool ownsSource, long tableMemoryLimit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var first = new byte[(int)Math.Min(source.Length, SparseExtentHeader.Size)];
-        var read = await source.ReadAtAsync(0, first, cancellationToken).ConfigureAwait(false);
-        if (read != first.Length)
+        try
         {
-            throw new InvalidDiskImageException($"The VMDK file could not be read: {read} of {first.Length} bytes at its start.");
-        }
+            var first = new byte[(int)Math.Min(source.Length, SparseExtentHeader.Size)];
+            var read = await source.ReadAtAsync(0, first, cancellationToken).ConfigureAwait(false);
+            if (read != first.Length)
+            {
+                throw new InvalidDiskImageException($"The VMDK file could not be read: {read} of {first.Length} bytes at its start.");
+            }
 
-        if (SparseExtentHeader.HasMagic(first))
+            if (SparseExtentHeader.HasMagic(first))
+            {
+                return await OpenSparseAsync(source, first, ownsSource, tableMemoryLimit, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (first.AsSpan().StartsWith("COWD"u8))
+            {
+                throw new UnsupportedDiskImageException("The VMDK is a vmfsSparse (COWD) extent; vmie reads streamOptimized, monolithicSparse and monolithicFlat VMDKs only.");
+            }
+
+            if (VmdkDescriptor.LooksLikeDescriptor(first))
+            {
+                return await OpenDescriptorFileAsync(source, resolveExtent, ownsSource, cancellationToken).ConfigureAwait(false);
+            }
+
+            throw new InvalidDiskImageException("The file is not a VMDK: it starts neither with the sparse extent magic 'KDMV' nor with a '# Disk DescriptorFile' text descriptor.");
+        }
+        catch when (ownsSource)
         {
-            return await OpenSparseAsync(source, first, ownsSource, cancellationToken).ConfigureAwait(false);
+            // The caller handed the source over; a disk that fails to open must not leak it.
+            await source.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
-
-        if (first.AsSpan().StartsWith("COWD"u8))
-        {
-            throw new UnsupportedDiskImageException("The VMDK is a vmfsSparse (COWD) extent; vmie reads streamOptimized, monolithicSparse and monolithicFlat VMDKs only.");
-        }
-
-        if (VmdkDescriptor.LooksLikeDescriptor(first))
-        {
-            return await OpenDescriptorFileAsync(source, resolveExtent, ownsSource, cancellationToken).ConfigureAwait(false);
-        }
-
-        throw new InvalidDiskImageException("The file is not a VMDK: it starts neither with the sparse extent magic 'KDMV' nor with a '# Disk DescriptorFile' text descriptor.");
     }
 
     public IAsyncEnumerable<DiskExtent> GetAllocatedExtentsAsync(CancellationToken cancellationToken = default) =>
@@ -92,7 +106,7 @@ public sealed class VmdkDisk : IVirtualDisk
         }
     }
 
-    private static async Task<VmdkDisk> OpenSparseAsync(IBlockSource source, byte[] first, bool ownsSource, CancellationToken cancellationToken)
+    private static async Task<VmdkDisk> OpenSparseAsync(IBlockSource source, byte[] first, bool ownsSource, long tableMemoryLimit, CancellationToken cancellationToken)
     {
         if (source.Length < SparseExtentHeader.Size)
         {
@@ -114,7 +128,7 @@ public sealed class VmdkDisk : IVirtualDisk
             header = await ReadFooterAsync(source, header, cancellationToken).ConfigureAwait(false);
         }
 
-        var contents = await SparseExtentDisk.OpenAsync(source, header, ownsSource, cancellationToken).ConfigureAwait(false);
+        var contents = await SparseExtentDisk.OpenAsync(source, header, ownsSource, tableMemoryLimit, cancellationToken).ConfigureAwait(false);
         return new VmdkDisk(contents, createType, descriptor, header.Version, descriptorSource: null);
     }
 

@@ -73,6 +73,23 @@ public sealed class VmdkHostileTests : IDisposable
     }
 
     [Fact]
+    public async Task Grain_table_entry_past_the_end_fails_the_read_when_tables_are_read_on_demand()
+    {
+        PatchUInt32(_layout.GrainTableOffsets[0] + 4, 0x00FF_FFFF);
+        await using var disk = await VmdkDisk.OpenAsync(FileBlockSource.Open(_vmdk), null, true, tableMemoryLimit: 0, CancellationToken.None);
+        Assert.Equal(4096, await disk.ReadAsync(0, new byte[4096]));
+        var error = await Assert.ThrowsAsync<InvalidDiskImageException>(async () => await disk.ReadAsync(65536, new byte[4096]));
+        Assert.Contains("grain 1", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidDiskImageException>(async () =>
+        {
+            await foreach (var extent in disk.GetAllocatedExtentsAsync())
+            {
+                Assert.True(extent.Length > 0);
+            }
+        });
+    }
+
+    [Fact]
     public async Task Overlapping_grain_tables_are_refused()
     {
         // Two directory entries naming the same table.

@@ -83,6 +83,26 @@ public sealed class VmdkReaderTests : IDisposable
         await VirtualDiskAssert.SameAsRawAsync(disk, raw);
     }
 
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Grain_tables_read_on_demand_when_over_the_memory_limit_give_the_same_bytes(bool vmwareLayout)
+    {
+        var raw = _disk.WriteStandardRaw();
+        var vmdk = _disk.PathOf("disk.vmdk");
+        if (vmwareLayout)
+        {
+            VmwareStreamVmdkWriter.Write(raw, vmdk);
+        }
+        else
+        {
+            QemuImg.Convert(raw, vmdk, "vmdk", "subformat=streamOptimized");
+        }
+
+        await using var disk = await VmdkDisk.OpenAsync(FileBlockSource.Open(vmdk), null, true, tableMemoryLimit: 0, CancellationToken.None);
+        await VirtualDiskAssert.SameAsRawAsync(disk, raw);
+    }
+
     [Fact]
     public async Task Parallel_readers_get_the_same_bytes_as_the_raw()
     {
