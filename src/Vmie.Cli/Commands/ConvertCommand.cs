@@ -4,13 +4,14 @@ using Vmie.Disks.Abstractions;
 using Vmie.Disks.Detection;
 using Vmie.Disks.Raw;
 using Vmie.Disks.Sources;
+using Vmie.Disks.Vhd;
 
 namespace Vmie.Cli.Commands;
 
 /// <summary><c>vmie convert IN OUT [--to FORMAT]</c>: reads any supported image, writes the requested format.</summary>
 internal static class ConvertCommand
 {
-    private static readonly string[] Targets = ["raw"];
+    private static readonly string[] Targets = ["raw", "vhd", "vhd-fixed"];
 
     public static Command Create()
     {
@@ -37,11 +38,11 @@ internal static class ConvertCommand
 
             try
             {
-                await using var opened = await DiskImageOpener.OpenAsync(FileBlockSource.Open(inPath), cancellationToken).ConfigureAwait(false);
+                await using var opened = await DiskImageOpener.OpenAsync(FileBlockSource.Open(inPath), ExtentFiles.Beside(inPath), cancellationToken).ConfigureAwait(false);
                 await ConversionProgress.RunAsync(
                     $"{Path.GetFileName(inPath)} -> {target}",
                     opened.Disk.Capacity,
-                    progress => RawImageWriter.WriteFileAsync(opened.Disk, outPath, progress, cancellationToken)).ConfigureAwait(false);
+                    progress => WriteAsync(target, opened.Disk, outPath, progress, cancellationToken)).ConfigureAwait(false);
                 return 0;
             }
             catch (Exception e) when (e is InvalidDiskImageException or IOException or UnauthorizedAccessException)
@@ -51,6 +52,35 @@ internal static class ConvertCommand
             }
         });
         return command;
+    }
+
+    private static Task WriteAsync(string target, IVirtualDisk disk, string path, IProgress<long> progress, CancellationToken cancellationToken) => target switch
+    {
+        "raw" => RawImageWriter.WriteFileAsync(disk, path, progress, cancellationToken),
+        "vhd" => WriteStreamFileAsync(path, output => DynamicVhdWriter.WriteAsync(disk, output, cancellationToken: cancellationToken)),
+        "vhd-fixed" => WriteStreamFileAsync(path, output => FixedVhdWriter.WriteAsync(disk, output, cancellationToken: cancellationToken)),
+        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "not a conversion target"),
+    };
+
+    /// <summary>Writes through a temporary file renamed into place, so a failed conversion leaves nothing behind.</summary>
+    private static async Task WriteStreamFileAsync(string path, Func<Stream, Task<long>> write)
+    {
+        var temporary = path + ".vmie-partial";
+        try
+        {
+            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            {
+                await write(output).ConfigureAwait(false);
+                output.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     private static string? TargetFromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch

@@ -22,7 +22,7 @@ internal static class InfoCommand
             var path = result.GetValue(image)!;
             try
             {
-                await using var opened = await DiskImageOpener.OpenAsync(FileBlockSource.Open(path), cancellationToken).ConfigureAwait(false);
+                await using var opened = await DiskImageOpener.OpenAsync(FileBlockSource.Open(path), ExtentFiles.Beside(path), cancellationToken).ConfigureAwait(false);
                 long allocated = 0;
                 await foreach (var extent in opened.Disk.GetAllocatedExtentsAsync(cancellationToken).ConfigureAwait(false))
                 {

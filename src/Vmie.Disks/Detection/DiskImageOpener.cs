@@ -2,6 +2,7 @@ using Vmie.Disks.Abstractions;
 using Vmie.Disks.Raw;
 using Vmie.Disks.Vhd;
 using Vmie.Disks.Vhdx;
+using Vmie.Disks.Vmdk;
 
 namespace Vmie.Disks.Detection;
 
@@ -12,7 +13,9 @@ public static class DiskImageOpener
     /// Detects the format of <paramref name="source"/> and opens it. The opened image owns the source.
     /// Formats vmie cannot read fail with <see cref="UnsupportedDiskImageException"/> naming the format.
     /// </summary>
-    public static async Task<OpenedDiskImage> OpenAsync(IBlockSource source, CancellationToken cancellationToken = default)
+    /// <param name="resolveExtent">Opens a file a VMDK descriptor names (a bare file name, already checked to
+    /// stay beside the descriptor); null when the image stands alone.</param>
+    public static async Task<OpenedDiskImage> OpenAsync(IBlockSource source, Func<string, IBlockSource>? resolveExtent = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         var format = await DiskFormatSniffer.DetectAsync(source, cancellationToken).ConfigureAwait(false);
@@ -21,6 +24,7 @@ public static class DiskImageOpener
             DiskFormat.Raw => new OpenedDiskImage(format, "raw", new RawDisk(source)),
             DiskFormat.Vhdx => await OpenVhdxAsync(source, cancellationToken).ConfigureAwait(false),
             DiskFormat.Vhd => await OpenVhdAsync(source, cancellationToken).ConfigureAwait(false),
+            DiskFormat.Vmdk or DiskFormat.VmdkDescriptor => await OpenVmdkAsync(source, resolveExtent, cancellationToken).ConfigureAwait(false),
             _ => throw new UnsupportedDiskImageException($"Reading {DiskFormatSniffer.Name(format)} images is not supported by this version of vmie."),
         };
     }
@@ -35,5 +39,11 @@ public static class DiskImageOpener
     {
         var disk = await VhdDisk.OpenAsync(source, ownsSource: true, cancellationToken).ConfigureAwait(false);
         return new OpenedDiskImage(DiskFormat.Vhd, disk.Subformat, disk);
+    }
+
+    private static async Task<OpenedDiskImage> OpenVmdkAsync(IBlockSource source, Func<string, IBlockSource>? resolveExtent, CancellationToken cancellationToken)
+    {
+        var disk = await VmdkDisk.OpenAsync(source, resolveExtent, ownsSource: true, cancellationToken).ConfigureAwait(false);
+        return new OpenedDiskImage(DiskFormat.Vmdk, disk.CreateType, disk);
     }
 }

@@ -38,6 +38,34 @@ public sealed class DiskCommandsTests
         Assert.True(await DiskImageFile.SameContentAsync(original, copy));
     }
 
+    [SkippableFact]
+    public async Task A_vmdk_from_qemu_converts_to_vhd_and_back_to_the_same_bytes()
+    {
+        var qemuImg = RequiredTool.Require("qemu-img", "qemu-utils");
+        using var work = new TemporaryDirectory();
+        DiskImageFile.Write(work.File("disk.raw"), 48L << 20, [(0, 1L << 20), (17L << 20, 3L << 20), ((48L << 20) - 4096, 4096)]);
+        var made = await ProcessRunner.RunAsync(qemuImg, ["convert", "-O", "vmdk", "-o", "subformat=streamOptimized", work.File("disk.raw"), work.File("disk.vmdk")]);
+        Assert.True(made.ExitCode == 0, made.ToString());
+
+        var info = await ProcessRunner.RunAsync("dotnet", [Cli, "info", "--json", work.File("disk.vmdk")]);
+        Assert.True(info.ExitCode == 0, info.ToString());
+        var facts = JsonDocument.Parse(info.StandardOutput).RootElement;
+        Assert.Equal("VMDK", facts.GetProperty("format").GetString());
+        Assert.Equal("streamOptimized", facts.GetProperty("subformat").GetString());
+        Assert.Equal(48L << 20, facts.GetProperty("virtualSize").GetInt64());
+
+        foreach (var (target, file) in new[] { ("vhd", "disk.vhd"), ("vhd-fixed", "fixed.vhd") })
+        {
+            var toVhd = await ProcessRunner.RunAsync("dotnet", [Cli, "convert", "--to", target, work.File("disk.vmdk"), work.File(file)]);
+            Assert.True(toVhd.ExitCode == 0, toVhd.ToString());
+            var back = await ProcessRunner.RunAsync("dotnet", [Cli, "convert", "--to", "raw", work.File(file), work.File(file + ".raw")]);
+            Assert.True(back.ExitCode == 0, back.ToString());
+            await using var original = File.OpenRead(work.File("disk.raw"));
+            await using var roundTrip = File.OpenRead(work.File(file + ".raw"));
+            Assert.True(await DiskImageFile.SameContentAsync(original, roundTrip), $"{target} round trip changed the disk");
+        }
+    }
+
     [Fact]
     public async Task Convert_to_a_format_it_cannot_write_names_what_it_can()
     {
