@@ -13,7 +13,7 @@ public static class DiskImageFormat
     public static readonly IReadOnlyList<string> ImportSnapshotFormats = [Vhd, Vhdx, Vmdk, Raw];
 
     /// <summary>Formats with a reader in this version; the others are refused before a task is created.</summary>
-    public static readonly IReadOnlyList<string> Convertible = [Raw];
+    public static readonly IReadOnlyList<string> Convertible = [Vhd, Vhdx, Vmdk, Raw];
 
     /// <summary>Checks DiskContainer.Format for ImportSnapshot and returns it upper-cased.</summary>
     public static string ParseForImportSnapshot(string? format)

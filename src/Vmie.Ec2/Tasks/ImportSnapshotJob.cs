@@ -1,5 +1,6 @@
 using Vmie.Disks.Abstractions;
-using Vmie.Disks.Raw;
+using Vmie.Disks.Detection;
+using Vmie.Disks.Vmdk;
 using Vmie.Ec2.Imports;
 using Vmie.Ec2.Persistence;
 using Vmie.Storage.Objects;
@@ -50,23 +51,22 @@ public sealed class ImportSnapshotJob
         }
 
         var source = await OpenSourceAsync(bucket, key, cancellationToken);
-        IVirtualDisk opened;
-        try
-        {
-            opened = OpenDisk(parameters.Format, source);
-        }
-        catch
-        {
-            await source.DisposeAsync();
-            throw;
-        }
-
-        await using var disk = opened;
-        await reporter.SetStageAsync(ImportTaskMessages.Converting, source.Length, cancellationToken);
+        var sourceLength = source.Length;
+        await using var disk = await OpenDiskAsync(parameters.Format, source, cancellationToken);
+        await reporter.SetStageAsync(ImportTaskMessages.Converting, sourceLength, cancellationToken);
         reporter.SetTotal(disk.Capacity);
 
         var startTime = task.ClaimedAt ?? _time.GetUtcNow();
-        var stored = await _importer.ImportAsync(disk, snapshotId, reporter, cancellationToken);
+        SnapshotImportResult stored;
+        try
+        {
+            stored = await _importer.ImportAsync(disk, snapshotId, reporter, cancellationToken);
+        }
+        catch (InvalidDiskImageException e)
+        {
+            // Damage found while converting (a corrupt grain, a table entry past the end): the caller's image.
+            throw new ImportTaskFailedException(ImportTaskMessages.DiskValidationFailed(e.Message));
+        }
         return new SnapshotRecord
         {
             Id = snapshotId,
@@ -108,11 +108,52 @@ public sealed class ImportSnapshotJob
         return handle;
     }
 
-    private static IVirtualDisk OpenDisk(string format, ObjectReadHandle source) => format switch
+    /// <summary>
+    /// Opens the source as the format its content shows, which must be the declared one; the disk owns the
+    /// source from then on (or it is disposed here on failure). A VMDK must be stream-optimized (spec §13, I4).
+    /// </summary>
+    private static async Task<IVirtualDisk> OpenDiskAsync(string declaredFormat, ObjectReadHandle source, CancellationToken cancellationToken)
     {
-        DiskImageFormat.Raw => new RawDisk(source, ownsSource: true),
+        OpenedDiskImage? opened = null;
+        try
+        {
+            var detected = await DiskFormatSniffer.DetectAsync(source, cancellationToken);
+            if (DiskFormatSniffer.Mismatch(declaredFormat, detected) is { } mismatch)
+            {
+                throw new ImportTaskFailedException(ImportTaskMessages.DiskValidationFailed(mismatch));
+            }
 
-        // ImportSnapshot refuses these before a task exists; a row holding one was written by another version.
-        _ => throw new NotSupportedException($"Disk image format {format} cannot be converted by this version of vmie."),
-    };
+            if (detected == DiskFormat.VmdkDescriptor)
+            {
+                // The descriptor names its data in other files: not a stream-optimized VMDK.
+                throw new ImportTaskFailedException(ImportTaskMessages.UnsupportedVmdk);
+            }
+
+            opened = await DiskImageOpener.OpenAsync(source, resolveExtent: null, cancellationToken);
+            if (opened.Disk is VmdkDisk { IsStreamOptimized: false })
+            {
+                throw new ImportTaskFailedException(ImportTaskMessages.UnsupportedVmdk);
+            }
+
+            return opened.Disk;
+        }
+        catch (InvalidDiskImageException e)
+        {
+            await source.DisposeAsync();
+            throw new ImportTaskFailedException(ImportTaskMessages.DiskValidationFailed(e.Message));
+        }
+        catch
+        {
+            if (opened is not null)
+            {
+                await opened.DisposeAsync();
+            }
+            else
+            {
+                await source.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
 }

@@ -15,6 +15,12 @@ public static class ImportTaskMessages
 
     public const string SourceEmpty = "ClientError: Disk validation failed [Invalid disk image size 0: the S3 object is empty]";
 
+    /// <summary>The image could not be read as the format it is: "ClientError: Disk validation failed [reason]".</summary>
+    public static string DiskValidationFailed(string reason) => $"ClientError: Disk validation failed [{reason}]";
+
+    /// <summary>AWS's wording when a VMDK is not stream-optimized (spec §13, I4).</summary>
+    public const string UnsupportedVmdk = "ClientError: Disk validation failed [Unsupported VMDK File Format]";
+
     public static string ServerError(string taskId) =>
         $"ServerError: An internal error stopped the import; the vmie server log has the details for task {taskId}.";
 

@@ -127,14 +127,24 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unrecognised_format_is_named_in_the_error()
+    public async Task A_declared_format_that_is_not_the_files_ends_the_task_with_a_client_error_naming_both()
     {
+        using var s3 = AwsClients.S3(_server);
         using var ec2 = AwsClients.Ec2(_server);
-        var error = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.ImportSnapshotAsync(new ImportSnapshotRequest
+        DiskImageFile.Write(_work.File("plain.raw"), 4L << 20, [(0, 1L << 20)]);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "import-bucket", Key = "disk.vmdk", FilePath = _work.File("plain.raw") });
+
+        var started = await ec2.ImportSnapshotAsync(new ImportSnapshotRequest
         {
             DiskContainer = new SnapshotDiskContainer { Format = "VMDK", UserBucket = new UserBucket { S3Bucket = "import-bucket", S3Key = "disk.vmdk" } },
-        }));
-        Assert.Contains("VMDK", error.Message, StringComparison.Ordinal);
+        });
+
+        var ended = await SdkImportSnapshotTests.WaitForTaskAsync(ec2, started.ImportTaskId, "deleted");
+        Assert.Equal(
+            "ClientError: Disk validation failed [The file has no VMDK signature; it is not a VMDK image (if it is a raw disk, declare the format RAW)]",
+            ended.SnapshotTaskDetail.StatusMessage);
+        var snapshots = await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { OwnerIds = ["self"] });
+        Assert.Empty(snapshots.Snapshots ?? []);
     }
 
     [SkippableFact]

@@ -126,6 +126,72 @@ public sealed partial class SdkImportSnapshotTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData("vmdk", "subformat=streamOptimized", "VMDK")]
+    [InlineData("vpc", "subformat=dynamic,force_size=on", "VHD")]
+    [InlineData("vpc", "subformat=fixed,force_size=on", "VHD")]
+    [InlineData("vhdx", "subformat=dynamic", "VHDX")]
+    public async Task Images_made_by_qemu_img_import_to_snapshots_holding_the_disk_bytes(string qemuFormat, string options, string format)
+    {
+        var qemuImg = RequiredTool.Require("qemu-img", "qemu-utils");
+        using var work = new TemporaryDirectory();
+        var raw = work.File("disk.raw");
+        DiskImageFile.Write(raw, 64 * MiB, [(0, 2 * MiB), (30 * MiB + 512, 70000), (63 * MiB, MiB)], seed: 11);
+        var image = work.File("disk.img");
+        var made = await ProcessRunner.RunAsync(qemuImg, ["convert", "-O", qemuFormat, "-o", options, raw, image]);
+        Assert.True(made.ExitCode == 0, made.ToString());
+
+        string snapshotId;
+        await using (var server = await VmieServerProcess.StartAsync(work.File("data")))
+        {
+            using var s3 = AwsClients.S3(server);
+            using var ec2 = AwsClients.Ec2(server);
+            await s3.PutBucketAsync(new PutBucketRequest { BucketName = "import-bucket" });
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = "import-bucket", Key = "disk", FilePath = image });
+            var started = await ec2.ImportSnapshotAsync(new ImportSnapshotRequest
+            {
+                DiskContainer = new SnapshotDiskContainer { Format = format.ToLowerInvariant(), UserBucket = new UserBucket { S3Bucket = "import-bucket", S3Key = "disk" } },
+            });
+            Assert.Equal(format, started.SnapshotTaskDetail.Format);
+            var done = await WaitForTaskAsync(ec2, started.ImportTaskId, "completed", "deleted");
+            Assert.True(done.SnapshotTaskDetail.Status == "completed", done.SnapshotTaskDetail.StatusMessage);
+            Assert.Equal(new FileInfo(image).Length, (long)done.SnapshotTaskDetail.DiskImageSize!.Value);
+            snapshotId = done.SnapshotTaskDetail.SnapshotId;
+        }
+
+        var database = new MetadataDatabase(Path.Combine(work.File("data"), "vmie.db"));
+        using var store = new FileSnapshotStore(database, Path.Combine(work.File("data"), "snapshots"));
+        await using var snapshot = await store.OpenAsync(snapshotId);
+        Assert.Equal(64 * MiB, snapshot.Capacity);
+        var expected = await File.ReadAllBytesAsync(raw);
+        var actual = new byte[expected.Length];
+        Assert.Equal(actual.Length, await snapshot.ReadAsync(0, actual));
+        Assert.True(expected.AsSpan().SequenceEqual(actual), $"the {format} import does not hold the disk's bytes");
+    }
+
+    [SkippableFact]
+    public async Task A_vmdk_that_is_not_stream_optimized_ends_with_the_documented_error()
+    {
+        var qemuImg = RequiredTool.Require("qemu-img", "qemu-utils");
+        using var work = new TemporaryDirectory();
+        DiskImageFile.Write(work.File("disk.raw"), 8 * MiB, [(0, MiB)], seed: 5);
+        var made = await ProcessRunner.RunAsync(qemuImg, ["convert", "-O", "vmdk", "-o", "subformat=monolithicSparse", work.File("disk.raw"), work.File("disk.vmdk")]);
+        Assert.True(made.ExitCode == 0, made.ToString());
+
+        await using var server = await VmieServerProcess.StartAsync(work.File("data"));
+        using var s3 = AwsClients.S3(server);
+        using var ec2 = AwsClients.Ec2(server);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "import-bucket" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "import-bucket", Key = "disk.vmdk", FilePath = work.File("disk.vmdk") });
+        var started = await ec2.ImportSnapshotAsync(new ImportSnapshotRequest
+        {
+            DiskContainer = new SnapshotDiskContainer { Format = "VMDK", UserBucket = new UserBucket { S3Bucket = "import-bucket", S3Key = "disk.vmdk" } },
+        });
+
+        var ended = await WaitForTaskAsync(ec2, started.ImportTaskId, "deleted");
+        Assert.Equal("ClientError: Disk validation failed [Unsupported VMDK File Format]", ended.SnapshotTaskDetail.StatusMessage);
+    }
+
     [Fact]
     public async Task Import_of_a_missing_key_ends_deleted_with_a_client_error()
     {
