@@ -13,28 +13,37 @@ public static class RawImageWriter
     private const int ChunkSize = 1 << 20;
     private const int HoleGranularity = 64 * 1024;
 
-    /// <summary>Writes <paramref name="disk"/> to a new sparse file at <paramref name="path"/> (replaced if present).</summary>
+    /// <summary>
+    /// Writes <paramref name="disk"/> to a new sparse file at <paramref name="path"/> (replaced if present).
+    /// Chunks are read and written by one worker per core (a file takes writes in any order), so formats
+    /// whose reads cost CPU (compressed grains) use every core; memory is one chunk per worker.
+    /// </summary>
     public static async Task WriteFileAsync(IVirtualDisk disk, string path, IProgress<long>? bytesDone = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(disk);
         var temporary = path + ".vmie-partial";
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
             using (var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous))
             {
                 RandomAccess.SetLength(handle, disk.Capacity);
-                await foreach (var extent in disk.GetAllocatedExtentsAsync(cancellationToken).ConfigureAwait(false))
+                long reached = 0;
+                var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+                await Parallel.ForEachAsync(Chunks(disk, cancellationToken), options, async (chunk, token) =>
                 {
-                    for (var offset = extent.Offset; offset < extent.End; offset += ChunkSize)
+                    var buffer = ArrayPool<byte>.Shared.Rent(chunk.Length);
+                    try
                     {
-                        var length = (int)Math.Min(ChunkSize, extent.End - offset);
-                        var chunk = buffer.AsMemory(0, length);
-                        await ReadExactlyAsync(disk, offset, chunk, cancellationToken).ConfigureAwait(false);
-                        await WriteSkippingZerosAsync(handle, chunk, offset, cancellationToken).ConfigureAwait(false);
-                        bytesDone?.Report(offset + length);
+                        var memory = buffer.AsMemory(0, chunk.Length);
+                        await ReadExactlyAsync(disk, chunk.Offset, memory, token).ConfigureAwait(false);
+                        await WriteSkippingZerosAsync(handle, memory, chunk.Offset, token).ConfigureAwait(false);
+                        bytesDone?.Report(RaiseTo(ref reached, chunk.Offset + chunk.Length));
                     }
-                }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }).ConfigureAwait(false);
 
                 RandomAccess.FlushToDisk(handle);
             }
@@ -47,9 +56,28 @@ public static class RawImageWriter
             File.Delete(temporary);
             throw;
         }
-        finally
+    }
+
+    /// <summary>Progress as the furthest disk offset converted so far (chunks finish out of order).</summary>
+    private static long RaiseTo(ref long reached, long value)
+    {
+        long current;
+        while ((current = Volatile.Read(ref reached)) < value && Interlocked.CompareExchange(ref reached, value, current) != current)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return Math.Max(current, value);
+    }
+
+    /// <summary>The allocated extents cut into chunks of at most <see cref="ChunkSize"/> bytes.</summary>
+    private static async IAsyncEnumerable<(long Offset, int Length)> Chunks(IVirtualDisk disk, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var extent in disk.GetAllocatedExtentsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            for (var offset = extent.Offset; offset < extent.End; offset += ChunkSize)
+            {
+                yield return (offset, (int)Math.Min(ChunkSize, extent.End - offset));
+            }
         }
     }
 
