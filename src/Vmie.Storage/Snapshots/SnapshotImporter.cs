@@ -5,10 +5,11 @@ using Vmie.Disks.Abstractions;
 namespace Vmie.Storage.Snapshots;
 
 /// <summary>
-/// Copies a virtual disk into a snapshot store through a bounded pipeline: one reader walks the
-/// allocated extents block by block (aligned to the store's block grid) into a fixed set of buffers,
-/// and one worker per core drops all-zero blocks and hashes and stores the others. Memory in flight is
-/// at most <see cref="MaxBytesInFlight"/> (at least two blocks), whatever the size of the disk.
+/// Copies a virtual disk into a snapshot store through a bounded pipeline: one task walks the allocated
+/// extents and lists the blocks to copy (aligned to the store's block grid), and one worker per core reads
+/// each block into one of a fixed set of buffers, drops it if all zeros, and hashes and stores the others.
+/// Reading in the workers matters: reading a compressed format (VMDK grains) costs as much CPU as hashing.
+/// Memory in flight is at most <see cref="MaxBytesInFlight"/> (at least two blocks), whatever the disk's size.
 /// </summary>
 public sealed class SnapshotImporter : ISnapshotImporter
 {
@@ -45,10 +46,10 @@ public sealed class SnapshotImporter : ISnapshotImporter
             free.Writer.TryWrite(GC.AllocateUninitializedArray<byte>(blockSize));
         }
 
-        var filled = Channel.CreateBounded<BlockRead>(new BoundedChannelOptions(bufferCount) { SingleWriter = true });
+        var blocks = Channel.CreateBounded<BlockToCopy>(new BoundedChannelOptions(bufferCount) { SingleWriter = true });
         long dataBytes = 0;
 
-        async Task ReadBlocksAsync()
+        async Task ListBlocksAsync()
         {
             var token = stop.Token;
             try
@@ -75,27 +76,18 @@ public sealed class SnapshotImporter : ISnapshotImporter
                     progress.Add((first - nextBlock) * blockSize); // unallocated blocks skipped over
                     for (var block = first; block <= last; block++)
                     {
-                        var buffer = await free.Reader.ReadAsync(token).ConfigureAwait(false);
-                        var offset = block * blockSize;
-                        var length = (int)Math.Min(blockSize, capacity - offset);
-                        var read = await source.ReadAsync(offset, buffer.AsMemory(0, length), token).ConfigureAwait(false);
-                        if (read != length)
-                        {
-                            throw new EndOfStreamException(
-                                $"The source disk returned {read} bytes at offset {offset} where {length} were expected within its capacity of {capacity} bytes.");
-                        }
-
-                        await filled.Writer.WriteAsync(new BlockRead(block, buffer, length), token).ConfigureAwait(false);
+                        var length = (int)Math.Min(blockSize, capacity - (block * blockSize));
+                        await blocks.Writer.WriteAsync(new BlockToCopy(block, length), token).ConfigureAwait(false);
                     }
 
                     nextBlock = Math.Max(nextBlock, last + 1);
                 }
 
-                filled.Writer.Complete();
+                blocks.Writer.Complete();
             }
             catch (Exception e)
             {
-                filled.Writer.TryComplete(e);
+                blocks.Writer.TryComplete(e);
                 await stop.CancelAsync().ConfigureAwait(false);
                 throw;
             }
@@ -106,16 +98,31 @@ public sealed class SnapshotImporter : ISnapshotImporter
             var token = stop.Token;
             try
             {
-                await foreach (var item in filled.Reader.ReadAllAsync(token).ConfigureAwait(false))
+                await foreach (var item in blocks.Reader.ReadAllAsync(token).ConfigureAwait(false))
                 {
-                    var data = item.Buffer.AsMemory(0, item.Length);
-                    if (data.Span.IndexOfAnyExcept((byte)0) >= 0)
+                    var buffer = await free.Reader.ReadAsync(token).ConfigureAwait(false);
+                    try
                     {
-                        await writer.WriteBlockAsync(item.Index, data, token).ConfigureAwait(false);
-                        Interlocked.Add(ref dataBytes, item.Length);
+                        var offset = item.Index * blockSize;
+                        var data = buffer.AsMemory(0, item.Length);
+                        var read = await source.ReadAsync(offset, data, token).ConfigureAwait(false);
+                        if (read != item.Length)
+                        {
+                            throw new EndOfStreamException(
+                                $"The source disk returned {read} bytes at offset {offset} where {item.Length} were expected within its capacity of {capacity} bytes.");
+                        }
+
+                        if (data.Span.IndexOfAnyExcept((byte)0) >= 0)
+                        {
+                            await writer.WriteBlockAsync(item.Index, data, token).ConfigureAwait(false);
+                            Interlocked.Add(ref dataBytes, item.Length);
+                        }
+                    }
+                    finally
+                    {
+                        free.Writer.TryWrite(buffer);
                     }
 
-                    free.Writer.TryWrite(item.Buffer);
                     progress.Add(item.Length);
                 }
             }
@@ -127,7 +134,7 @@ public sealed class SnapshotImporter : ISnapshotImporter
         }
 
         var tasks = new Task[_workerCount + 1];
-        tasks[0] = Task.Run(ReadBlocksAsync, CancellationToken.None);
+        tasks[0] = Task.Run(ListBlocksAsync, CancellationToken.None);
         for (var i = 1; i < tasks.Length; i++)
         {
             tasks[i] = Task.Run(StoreBlocksAsync, CancellationToken.None);
@@ -171,5 +178,5 @@ public sealed class SnapshotImporter : ISnapshotImporter
         return errors.FirstOrDefault() ?? new OperationCanceledException();
     }
 
-    private readonly record struct BlockRead(long Index, byte[] Buffer, int Length);
+    private readonly record struct BlockToCopy(long Index, int Length);
 }
