@@ -1,10 +1,12 @@
-namespace Vmie.Cli.Tests.Infrastructure;
+using Xunit;
+
+namespace Vmie.TestSupport;
 
 /// <summary>
 /// Finds an external program a test needs. Missing tools skip the test on a developer machine but fail
 /// it under CI=true, so CI can never go green by skipping.
 /// </summary>
-internal static class RequiredTool
+public static class RequiredTool
 {
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
