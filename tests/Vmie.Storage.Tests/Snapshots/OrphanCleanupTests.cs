@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Vmie.Storage.Snapshots;
 
@@ -189,12 +188,8 @@ public sealed class OrphanCleanupTests : IDisposable
     {
         // Why the host may serve while the clean-up runs: pinned blocks are skipped, recorded ones are known.
         using var store = _directory.OpenStore(recordBatchSize: recordBatchSize);
-        const int PoolSize = 8;
-        const int BlocksPerSnapshot = 4;
-        var pool = Enumerable.Range(0, PoolSize).Select(i => TestData.RandomBytes(BlockSize, seed: 200 + i)).ToArray();
+        var churn = new SnapshotChurn(store, _directory, poolSize: 8, firstSeed: 200);
         var strays = WriteStrayBlockFiles(100, firstSeed: 0);
-        var committed = new ConcurrentDictionary<string, int[]>();
-        var deletable = new ConcurrentQueue<string>();
         using var stop = new CancellationTokenSource();
         var passes = 0;
         var cleaner = Task.Run(async () =>
@@ -206,53 +201,15 @@ public sealed class OrphanCleanupTests : IDisposable
             }
         });
 
-        await Parallel.ForEachAsync(Enumerable.Range(0, 300), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, token) =>
-        {
-            var random = new Random(i);
-            if (i % 4 == 3 && deletable.TryDequeue(out var victim))
-            {
-                await store.DeleteAsync(victim, token);
-                committed.TryRemove(victim, out _);
-                return;
-            }
-
-            var id = $"snap-{i:D4}";
-            var choice = Enumerable.Range(0, BlocksPerSnapshot).Select(_ => random.Next(PoolSize)).ToArray();
-            await using var writer = await store.BeginAsync(id, (long)BlocksPerSnapshot * BlockSize, token);
-            for (var b = 0; b < BlocksPerSnapshot; b++)
-            {
-                await writer.WriteBlockAsync(b, pool[choice[b]], token);
-                await Task.Yield();
-            }
-
-            if (i % 7 == 6)
-            {
-                return; // abandoned
-            }
-
-            await writer.CommitAsync(token);
-            _directory.AssertBlockFilesPresent(id);
-            committed[id] = choice;
-            deletable.Enqueue(id);
-        });
+        await churn.RunAsync(operations: 300, parallelism: 4, deleteEvery: 4, abandonEvery: 7);
         await stop.CancelAsync();
         await cleaner;
 
         Assert.True(passes > 0);
         _directory.AssertReferenceCountsConsistent();
-        foreach (var (id, choice) in committed)
-        {
-            await using var disk = await store.OpenAsync(id);
-            var read = new byte[BlockSize];
-            for (var b = 0; b < BlocksPerSnapshot; b++)
-            {
-                await disk.ReadAsync((long)b * BlockSize, read);
-                Assert.True(pool[choice[b]].AsSpan().SequenceEqual(read), $"{id} block {b} differs");
-            }
-        }
+        var used = await churn.AssertCommittedReadBackAsync();
 
         Assert.All(strays, path => Assert.False(File.Exists(path)));
-        var used = committed.Values.SelectMany(c => c).Distinct().Count();
         Assert.Equal(used, _directory.BlockFiles().Count);
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 
 namespace Vmie.Storage.Tests.Snapshots;
 
@@ -62,59 +61,16 @@ public sealed class SnapshotStoreConcurrencyTests : IDisposable
     public async Task Concurrent_writers_and_deleters_over_shared_blocks_never_lose_one(int recordBatchSize)
     {
         using var store = _directory.OpenStore(recordBatchSize: recordBatchSize);
-        const int PoolSize = 6;
-        const int BlocksPerSnapshot = 4;
-        var pool = Enumerable.Range(0, PoolSize).Select(i => TestData.RandomBytes(BlockSize, seed: 100 + i)).ToArray();
-        var committed = new ConcurrentDictionary<string, int[]>();
-        var deletable = new ConcurrentQueue<string>();
+        var churn = new SnapshotChurn(store, _directory, poolSize: 6, firstSeed: 100);
 
-        await Parallel.ForEachAsync(Enumerable.Range(0, 240), new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (i, token) =>
-        {
-            var random = new Random(i);
-            if (i % 3 == 2 && deletable.TryDequeue(out var victim))
-            {
-                await store.DeleteAsync(victim, token);
-                committed.TryRemove(victim, out _);
-                return;
-            }
-
-            var id = $"snap-{i:D4}";
-            var choice = Enumerable.Range(0, BlocksPerSnapshot).Select(_ => random.Next(PoolSize)).ToArray();
-            await using var writer = await store.BeginAsync(id, (long)BlocksPerSnapshot * BlockSize, token);
-            for (var b = 0; b < BlocksPerSnapshot; b++)
-            {
-                await writer.WriteBlockAsync(b, pool[choice[b]], token);
-                await Task.Yield();
-            }
-
-            if (i % 5 == 4)
-            {
-                return; // abandoned
-            }
-
-            await writer.CommitAsync(token);
-            _directory.AssertBlockFilesPresent(id);
-            committed[id] = choice;
-            deletable.Enqueue(id);
-        });
+        await churn.RunAsync(operations: 240, parallelism: 6, deleteEvery: 3, abandonEvery: 5);
 
         _directory.AssertReferenceCountsConsistent();
-        foreach (var (id, choice) in committed)
-        {
-            await using var disk = await store.OpenAsync(id);
-            var read = new byte[BlockSize];
-            for (var b = 0; b < BlocksPerSnapshot; b++)
-            {
-                await disk.ReadAsync((long)b * BlockSize, read);
-                Assert.True(pool[choice[b]].AsSpan().SequenceEqual(read), $"{id} block {b} differs");
-            }
-        }
-
-        var used = committed.Values.SelectMany(c => c).Distinct().Count();
+        var used = await churn.AssertCommittedReadBackAsync();
         Assert.Equal((long)used * BlockSize, await store.StoredBytesAsync());
         Assert.Equal(used, _directory.BlockFiles().Count);
 
-        foreach (var id in committed.Keys)
+        foreach (var id in churn.Committed.Keys)
         {
             await store.DeleteAsync(id);
         }
