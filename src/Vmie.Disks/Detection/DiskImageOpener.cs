@@ -1,4 +1,5 @@
 using Vmie.Disks.Abstractions;
+using Vmie.Disks.Ova;
 using Vmie.Disks.Raw;
 using Vmie.Disks.Vhd;
 using Vmie.Disks.Vhdx;
@@ -25,8 +26,24 @@ public static class DiskImageOpener
             DiskFormat.Vhdx => await OpenVhdxAsync(source, cancellationToken).ConfigureAwait(false),
             DiskFormat.Vhd => await OpenVhdAsync(source, cancellationToken).ConfigureAwait(false),
             DiskFormat.Vmdk or DiskFormat.VmdkDescriptor => await OpenVmdkAsync(source, resolveExtent, cancellationToken).ConfigureAwait(false),
+            DiskFormat.Ova => await OpenOvaAsync(source, cancellationToken).ConfigureAwait(false),
             _ => throw new UnsupportedDiskImageException($"Reading {DiskFormatSniffer.Name(format)} images is not supported by this version of vmie."),
         };
+    }
+
+    /// <summary>An OVA opens as its first (boot) disk; <see cref="OpenedDiskImage.Package"/> holds the others.</summary>
+    private static async Task<OpenedDiskImage> OpenOvaAsync(IBlockSource source, CancellationToken cancellationToken)
+    {
+        var package = await OvaPackage.OpenAsync(source, ownsSource: true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await package.OpenBootDiskAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await package.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static async Task<OpenedDiskImage> OpenVhdxAsync(IBlockSource source, CancellationToken cancellationToken)
