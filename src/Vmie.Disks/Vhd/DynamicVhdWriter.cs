@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections;
 using System.Numerics;
 using Vmie.Disks.Abstractions;
+using Vmie.Disks.Writing;
 
 namespace Vmie.Disks.Vhd;
 
@@ -42,8 +43,8 @@ public static class DynamicVhdWriter
         var footer = options.CreateFooter(size, VhdDiskType.Dynamic, HeaderOffset);
 
         var buffer = new byte[ChunkSize];
-        var used = await FindBlocksWithDataAsync(disk, blockSize, (int)entries, buffer, cancellationToken).ConfigureAwait(false);
-        var usedCount = used.Cast<bool>().LongCount(b => b);
+        var used = await BlocksWithData.FindAsync(disk, blockSize, (int)entries, buffer, cancellationToken).ConfigureAwait(false);
+        var usedCount = BlocksWithData.Count(used);
         var firstBlock = TableOffset + header.TableSize;
         var stride = (long)header.BitmapSize + blockSize;
         if ((firstBlock + (usedCount * stride)) / VhdFooter.SectorSize > uint.MaxValue)
@@ -67,51 +68,12 @@ public static class DynamicVhdWriter
             if (used[block])
             {
                 await output.WriteAsync(bitmap, cancellationToken).ConfigureAwait(false);
-                await VhdWriting.CopyAsync(disk, (long)block * blockSize, blockSize, output, buffer, cancellationToken).ConfigureAwait(false);
+                await SequentialOutput.CopyAsync(disk, (long)block * blockSize, blockSize, output, buffer, cancellationToken).ConfigureAwait(false);
             }
         }
 
         await output.WriteAsync(footerBytes, cancellationToken).ConfigureAwait(false);
         return firstBlock + (usedCount * stride) + VhdFooter.Size;
-    }
-
-    /// <summary>One bit per block: set when some allocated extent of the block holds a non-zero byte.</summary>
-    private static async Task<BitArray> FindBlocksWithDataAsync(IVirtualDisk disk, uint blockSize, int entries, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var used = new BitArray(entries);
-        await foreach (var extent in disk.GetAllocatedExtentsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var position = extent.Offset;
-            while (position < extent.End)
-            {
-                var block = (int)(position / blockSize);
-                var blockEnd = Math.Min(((long)block + 1) * blockSize, extent.End);
-                if (used[block])
-                {
-                    position = blockEnd;
-                    continue;
-                }
-
-                var length = (int)Math.Min(buffer.Length, blockEnd - position);
-                var read = await disk.ReadAsync(position, buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-                if (read != length)
-                {
-                    throw new EndOfStreamException($"The source disk returned {read} bytes at {position} where {length} were expected.");
-                }
-
-                if (buffer.AsSpan(0, length).ContainsAnyExcept((byte)0))
-                {
-                    used[block] = true;
-                    position = blockEnd;
-                }
-                else
-                {
-                    position += length;
-                }
-            }
-        }
-
-        return used;
     }
 
     private static async Task WriteTableAsync(Stream output, BitArray used, long tableSize, long firstBlock, long stride, byte[] buffer, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Vmie.Disks.Abstractions;
+using Vmie.Disks.Writing;
 
 namespace Vmie.Disks.Vhd;
 
@@ -24,12 +25,12 @@ public static class FixedVhdWriter
         long position = 0;
         await foreach (var extent in disk.GetAllocatedExtentsAsync(cancellationToken).ConfigureAwait(false))
         {
-            await VhdWriting.WriteZerosAsync(output, extent.Offset - position, cancellationToken).ConfigureAwait(false);
-            await VhdWriting.CopyAsync(disk, extent.Offset, extent.Length, output, buffer, cancellationToken).ConfigureAwait(false);
+            await SequentialOutput.WriteZerosAsync(output, extent.Offset - position, cancellationToken).ConfigureAwait(false);
+            await SequentialOutput.CopyAsync(disk, extent.Offset, extent.Length, output, buffer, cancellationToken).ConfigureAwait(false);
             position = extent.End;
         }
 
-        await VhdWriting.WriteZerosAsync(output, size - position, cancellationToken).ConfigureAwait(false);
+        await SequentialOutput.WriteZerosAsync(output, size - position, cancellationToken).ConfigureAwait(false);
 
         var footerBytes = new byte[VhdFooter.Size];
         footer.WriteTo(footerBytes);

@@ -30,13 +30,23 @@ internal sealed class VhdxBlockAllocationTable
 
     public static long ChunkRatio(int logicalSectorSize, int blockSize) => (1L << 23) * logicalSectorSize / blockSize;
 
+    /// <summary>BAT entries (payload and interleaved sector-bitmap entries) for a disk of <paramref name="blocks"/> payload blocks.</summary>
+    public static long EntryCount(long blocks, long chunkRatio) => blocks == 0 ? 0 : blocks + ((blocks - 1) / chunkRatio);
+
+    /// <summary>Index in the BAT of payload block <paramref name="block"/>: a sector-bitmap entry follows every chunk-ratio payload entries.</summary>
+    public static long EntryIndexOf(long block, long chunkRatio) => block + (block / chunkRatio);
+
+    /// <summary>The entry of a fully present payload block at <paramref name="fileOffset"/> (a multiple of 1 MiB).</summary>
+    public static ulong FullyPresentEntry(long fileOffset) =>
+        ((ulong)(fileOffset / VhdxRegionTable.Alignment) << FileOffsetShift) | (ulong)VhdxPayloadBlockState.FullyPresent;
+
     public static async ValueTask<VhdxBlockAllocationTable> ReadAsync(
         IBlockSource source, VhdxRegionTable regions, VhdxMetadata metadata, VhdxRegion? log, CancellationToken cancellationToken)
     {
         var blockSize = metadata.BlockSize;
         var blocks = (metadata.VirtualSize + blockSize - 1) / blockSize;
         var chunkRatio = ChunkRatio(metadata.LogicalSectorSize, blockSize);
-        var entries = blocks == 0 ? 0 : blocks + ((blocks - 1) / chunkRatio);
+        var entries = EntryCount(blocks, chunkRatio);
         var bytes = entries * 8;
         if (bytes > regions.Bat.Length)
         {
@@ -54,7 +64,7 @@ internal sealed class VhdxBlockAllocationTable
         var present = new List<long>();
         for (long block = 0; block < blocks; block++)
         {
-            var entry = BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan((int)((block + (block / chunkRatio)) * 8)));
+            var entry = BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan((int)(EntryIndexOf(block, chunkRatio) * 8)));
             var state = (VhdxPayloadBlockState)(int)(entry & StateMask);
             switch (state)
             {

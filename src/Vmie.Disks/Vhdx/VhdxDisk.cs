@@ -12,8 +12,6 @@ namespace Vmie.Disks.Vhdx;
 /// </summary>
 public sealed class VhdxDisk : IVirtualDisk
 {
-    private const ulong FileSignature = 0x656C696678646876; // "vhdxfile"
-
     private readonly IBlockSource _owned;
     private readonly bool _ownsSource;
     private readonly IBlockSource _source;
@@ -59,7 +57,7 @@ public sealed class VhdxDisk : IVirtualDisk
 
         // File type identifier ([MS-VHDX] 2.2.1): "vhdxfile" at offset 0.
         var identifier = await VhdxStructureReader.ReadAsync(source, 0, 8, "file type identifier", cancellationToken).ConfigureAwait(false);
-        if (BinaryPrimitives.ReadUInt64LittleEndian(identifier) != FileSignature)
+        if (BinaryPrimitives.ReadUInt64LittleEndian(identifier) != VhdxFileIdentifier.Signature)
         {
             throw new InvalidDiskImageException("The file is not a VHDX image: the \"vhdxfile\" signature is missing.");
         }

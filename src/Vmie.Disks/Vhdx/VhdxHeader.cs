@@ -15,6 +15,29 @@ internal sealed record VhdxHeader(ulong SequenceNumber, Guid LogGuid, ushort Log
 
     private const uint Signature = 0x64616568; // "head"
 
+    /// <summary>Changes whenever the file is first written after opening (informational for readers).</summary>
+    public Guid FileWriteGuid { get; init; }
+
+    /// <summary>Changes whenever user-visible data changes; a differencing child records its parent's.</summary>
+    public Guid DataWriteGuid { get; init; }
+
+    /// <summary>Writes this header, checksum included, into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
+    public void WriteTo(Span<byte> destination)
+    {
+        var data = destination[..Size];
+        data.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(data, Signature);
+        BinaryPrimitives.WriteUInt64LittleEndian(data[8..], SequenceNumber);
+        FileWriteGuid.TryWriteBytes(data[16..]);
+        DataWriteGuid.TryWriteBytes(data[32..]);
+        LogGuid.TryWriteBytes(data[48..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(data[64..], LogVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(data[66..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(data[68..], LogLength);
+        BinaryPrimitives.WriteUInt64LittleEndian(data[72..], LogOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(data[4..], VhdxCrc32C.Compute(data, 4));
+    }
+
     /// <summary>Parses one copy; null when its signature or checksum is wrong (the other copy may still serve).</summary>
     public static VhdxHeader? TryParse(ReadOnlySpan<byte> data)
     {
@@ -29,7 +52,11 @@ internal sealed record VhdxHeader(ulong SequenceNumber, Guid LogGuid, ushort Log
             LogVersion: BinaryPrimitives.ReadUInt16LittleEndian(data[64..]),
             Version: BinaryPrimitives.ReadUInt16LittleEndian(data[66..]),
             LogLength: BinaryPrimitives.ReadUInt32LittleEndian(data[68..]),
-            LogOffset: BinaryPrimitives.ReadUInt64LittleEndian(data[72..]));
+            LogOffset: BinaryPrimitives.ReadUInt64LittleEndian(data[72..]))
+        {
+            FileWriteGuid = new Guid(data.Slice(16, 16)),
+            DataWriteGuid = new Guid(data.Slice(32, 16)),
+        };
     }
 
     /// <summary>Reads both copies and returns the current one, checked for the version this reader knows.</summary>

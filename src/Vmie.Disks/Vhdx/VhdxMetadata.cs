@@ -26,7 +26,49 @@ internal sealed record VhdxMetadata(int BlockSize, bool LeaveBlocksAllocated, lo
     private const int TableSize = 64 * 1024;
     private const int MaxEntries = 2047;
     private const int EntrySize = 32;
+    private const uint IsVirtualDiskFlag = 2;
     private const uint IsRequiredFlag = 4;
+
+    /// <summary>Bytes of the metadata region that <see cref="WriteTo"/> fills: the table, then the items.</summary>
+    public const int EncodedLength = TableSize + 40;
+
+    /// <summary>
+    /// Writes the metadata table and its five items (packed right after the 64 KiB table, where items may
+    /// start) into the first <see cref="EncodedLength"/> bytes of <paramref name="destination"/>.
+    /// </summary>
+    public void WriteTo(Span<byte> destination)
+    {
+        var data = destination[..EncodedLength];
+        data.Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(data, Signature);
+        BinaryPrimitives.WriteUInt16LittleEndian(data[10..], 5);
+        var index = 0;
+        var offset = TableSize;
+
+        Span<byte> item = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt32LittleEndian(item, (uint)BlockSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(item[4..], LeaveBlocksAllocated ? 1u : 0u); // HasParent (bit 1) clear
+        Add(data, FileParametersId, item[..8], IsRequiredFlag);
+        BinaryPrimitives.WriteUInt64LittleEndian(item, (ulong)VirtualSize);
+        Add(data, VirtualDiskSizeId, item[..8], IsVirtualDiskFlag | IsRequiredFlag);
+        BinaryPrimitives.WriteUInt32LittleEndian(item, (uint)LogicalSectorSize);
+        Add(data, LogicalSectorSizeId, item[..4], IsVirtualDiskFlag | IsRequiredFlag);
+        BinaryPrimitives.WriteUInt32LittleEndian(item, (uint)PhysicalSectorSize);
+        Add(data, PhysicalSectorSizeId, item[..4], IsVirtualDiskFlag | IsRequiredFlag);
+        Page83Id.TryWriteBytes(item);
+        Add(data, Page83DataId, item, IsVirtualDiskFlag | IsRequiredFlag);
+
+        void Add(Span<byte> table, Guid id, ReadOnlySpan<byte> value, uint flags)
+        {
+            var entry = table.Slice(32 + (index++ * EntrySize), EntrySize);
+            id.TryWriteBytes(entry);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[16..], (uint)offset);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[20..], (uint)value.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[24..], flags);
+            value.CopyTo(table[offset..]);
+            offset += value.Length;
+        }
+    }
 
     public static async ValueTask<VhdxMetadata> ReadAsync(IBlockSource source, VhdxRegion region, CancellationToken cancellationToken)
     {

@@ -30,6 +30,29 @@ internal sealed record VhdxRegionTable(VhdxRegion Bat, VhdxRegion Metadata)
     private const int MaxEntries = 2047;
     private const int EntrySize = 32;
 
+    /// <summary>
+    /// Writes one copy (both copies are identical) into the first <see cref="Size"/> bytes of
+    /// <paramref name="destination"/>: the BAT and metadata entries, both required, checksum included.
+    /// </summary>
+    public void WriteTo(Span<byte> destination)
+    {
+        var data = destination[..Size];
+        data.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(data, Signature);
+        BinaryPrimitives.WriteUInt32LittleEndian(data[8..], 2);
+        WriteEntry(data.Slice(16, EntrySize), BatGuid, Bat);
+        WriteEntry(data.Slice(16 + EntrySize, EntrySize), MetadataGuid, Metadata);
+        BinaryPrimitives.WriteUInt32LittleEndian(data[4..], VhdxCrc32C.Compute(data, 4));
+
+        static void WriteEntry(Span<byte> entry, Guid id, VhdxRegion region)
+        {
+            id.TryWriteBytes(entry);
+            BinaryPrimitives.WriteUInt64LittleEndian(entry[16..], (ulong)region.Offset);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[24..], checked((uint)region.Length));
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[28..], 1); // Required
+        }
+    }
+
     /// <summary>Reads the first valid copy (the second is the fallback when the first is damaged).</summary>
     public static async ValueTask<VhdxRegionTable> ReadAsync(IBlockSource source, CancellationToken cancellationToken)
     {

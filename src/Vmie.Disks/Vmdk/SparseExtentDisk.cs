@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using Vmie.Disks.Abstractions;
 
@@ -13,9 +12,6 @@ namespace Vmie.Disks.Vmdk;
 /// </summary>
 internal sealed class SparseExtentDisk : IVirtualDisk
 {
-    // Room for zlib framing around an incompressible grain; a marker claiming more than twice the grain is lying.
-    private const int CompressedOverhead = 1024;
-
     private readonly IBlockSource _source;
     private readonly SparseExtentHeader _header;
     private readonly GrainDirectory _directory;
@@ -172,7 +168,7 @@ internal sealed class SparseExtentDisk : IVirtualDisk
             throw new InvalidDiskImageException($"The VMDK grain marker at byte {markerOffset} names sector {lba}, but the grain table places it at sector {expectedLba}.");
         }
 
-        if (compressedSize == 0 || compressedSize > (2L * grainBytes) + CompressedOverhead
+        if (compressedSize == 0 || compressedSize > GrainInflater.MaxCompressedSize(grainBytes)
             || markerOffset + StreamMarker.GrainHeaderSize + compressedSize > _source.Length)
         {
             throw new InvalidDiskImageException($"The VMDK grain marker at byte {markerOffset} declares {compressedSize} compressed bytes, which is impossible for a {grainBytes}-byte grain in a {_source.Length}-byte file.");
@@ -183,48 +179,16 @@ internal sealed class SparseExtentDisk : IVirtualDisk
         {
             await GrainDirectory.ReadExactlyAsync(_source, markerOffset + StreamMarker.GrainHeaderSize, compressed.AsMemory(0, (int)compressedSize), $"grain {grain}", cancellationToken).ConfigureAwait(false);
             var data = new byte[grainBytes];
-            var length = Inflate(compressed, (int)compressedSize, data, markerOffset);
 
             // The last grain may stop at the capacity; every other grain decodes to exactly one grain.
             var required = (int)Math.Min(grainBytes, Capacity - (grain * grainBytes));
-            if (length < required)
-            {
-                throw new InvalidDiskImageException($"Uncompressed data has invalid length. (VMDK grain at byte {markerOffset} decodes to {length} bytes, {required} expected.)");
-            }
-
+            GrainInflater.Inflate(compressed, (int)compressedSize, data, required, markerOffset);
             Volatile.Write(ref _lastGrain, new DecodedGrain(grain, data));
             return data;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(compressed);
-        }
-    }
-
-    /// <summary>Inflates a zlib stream into <paramref name="output"/>; more output than a grain is corruption, not a reason to allocate.</summary>
-    private static int Inflate(byte[] compressed, int compressedLength, byte[] output, long markerOffset)
-    {
-        try
-        {
-            using var input = new MemoryStream(compressed, 0, compressedLength, writable: false);
-            using var zlib = new ZLibStream(input, CompressionMode.Decompress);
-            var length = 0;
-            int read;
-            while (length < output.Length && (read = zlib.Read(output, length, output.Length - length)) > 0)
-            {
-                length += read;
-            }
-
-            if (length == output.Length && zlib.ReadByte() >= 0)
-            {
-                throw new InvalidDiskImageException($"Uncompressed data has invalid length. (VMDK grain at byte {markerOffset} decodes to more than {output.Length} bytes.)");
-            }
-
-            return length;
-        }
-        catch (InvalidDataException error)
-        {
-            throw new InvalidDiskImageException($"The VMDK grain at byte {markerOffset} holds corrupt deflate data: {error.Message}", error);
         }
     }
 

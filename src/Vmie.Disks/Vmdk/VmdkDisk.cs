@@ -183,7 +183,7 @@ public sealed class VmdkDisk : IVirtualDisk
         return footer;
     }
 
-    private static void CheckSparseCreateType(string createType, VmdkDescriptor? descriptor)
+    internal static void CheckSparseCreateType(string createType, VmdkDescriptor? descriptor)
     {
         if (!string.Equals(createType, StreamOptimized, StringComparison.OrdinalIgnoreCase)
             && !string.Equals(createType, MonolithicSparse, StringComparison.OrdinalIgnoreCase))
