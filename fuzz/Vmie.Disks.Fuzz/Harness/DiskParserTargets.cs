@@ -1,6 +1,7 @@
 using System.Text;
 using Vmie.Disks.Abstractions;
 using Vmie.Disks.Detection;
+using Vmie.Disks.Sources;
 using Vmie.Disks.Vhd;
 using Vmie.Disks.Vhdx;
 using Vmie.Disks.Vmdk;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Vmie.Cli.Output;
 using Vmie.Disks.Abstractions;
-using Vmie.Disks.Detection;
 using Vmie.Disks.Conversion;
+using Vmie.Disks.Detection;
 using Vmie.Disks.Sources;
 
 namespace Vmie.Cli.Commands;

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Vmie.Disks.Abstractions;
 using Vmie.Disks.Ova;
-using Vmie.Disks.Tests.Infrastructure;
+using Vmie.Disks.Sources;
 
 namespace Vmie.Disks.Tests.Ova;
 
@@ -170,6 +170,6 @@ public sealed class OvaHostileTests
     {
         var source = new MemoryBlockSource(Archive(Header("disk.vmdk", 0)));
         await Assert.ThrowsAsync<InvalidDiskImageException>(() => OvaPackage.OpenAsync(source));
-        Assert.True(source.Disposed);
+        Assert.True(source.IsDisposed);
     }
 }

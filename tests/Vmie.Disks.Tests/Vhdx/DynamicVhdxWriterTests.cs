@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Vmie.Disks.Abstractions;
 using Vmie.Disks.Raw;
 using Vmie.Disks.Sources;
 using Vmie.Disks.Tests.Infrastructure;
@@ -209,19 +208,5 @@ public sealed class DynamicVhdxWriterTests : IDisposable
     private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
     {
         public void Report(long value) => report(value);
-    }
-
-    private sealed class MemoryBlockSource(byte[] data) : IBlockSource
-    {
-        public long Length => data.Length;
-
-        public ValueTask<int> ReadAtAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var count = (int)Math.Clamp(data.Length - offset, 0, buffer.Length);
-            data.AsSpan((int)offset, count).CopyTo(buffer.Span);
-            return ValueTask.FromResult(count);
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -1,11 +1,14 @@
 using Vmie.Disks.Abstractions;
 
-namespace Vmie.Disks.Fuzz.Harness;
+namespace Vmie.Disks.Sources;
 
-/// <summary>A fuzz input as a block source: the parsers see exactly these bytes, nothing from disk.</summary>
+/// <summary>Bytes already in memory as a block source: small images built by hand, fuzz inputs, embedded data.</summary>
 public sealed class MemoryBlockSource(ReadOnlyMemory<byte> bytes) : IBlockSource
 {
     public long Length => bytes.Length;
+
+    /// <summary>True once disposed: lets callers check that whoever owned the source released it.</summary>
+    public bool IsDisposed { get; private set; }
 
     public ValueTask<int> ReadAtAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -20,5 +23,9 @@ public sealed class MemoryBlockSource(ReadOnlyMemory<byte> bytes) : IBlockSource
         return ValueTask.FromResult(count);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        IsDisposed = true;
+        return ValueTask.CompletedTask;
+    }
 }
