@@ -37,7 +37,9 @@ public static class StreamOptimizedVmdkWriter
     /// <summary>
     /// Writes <paramref name="disk"/> to <paramref name="output"/> as a streamOptimized VMDK; returns the bytes
     /// written. <paramref name="progress"/> receives the source bytes processed so far (ending at the capacity).
-    /// A capacity that is not a whole number of sectors is rounded up, the padding reading as zeros.
+    /// A capacity that is not a whole number of sectors is rounded up, the padding reading as zeros; an empty
+    /// (0-byte) disk is an <see cref="ArgumentException"/>; more than 2 TiB of compressed output a
+    /// <see cref="NotSupportedException"/> (the format's 32-bit sector numbers).
     /// </summary>
     public static async Task<long> WriteAsync(IVirtualDisk disk, Stream output, VmdkWriteOptions? options = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -46,6 +48,12 @@ public static class StreamOptimizedVmdkWriter
         options ??= new VmdkWriteOptions();
         options.Validate();
         DiskImageLimits.CheckVirtualSize(disk.Capacity, "source");
+        if (disk.Capacity == 0)
+        {
+            // Nothing to describe, and readers refuse a sparse extent of no sectors (qemu cannot open its own).
+            throw new ArgumentException("A disk of 0 bytes cannot be written as a streamOptimized VMDK.", nameof(disk));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
         var capacitySectors = (ulong)((disk.Capacity + Sector - 1) / Sector);

@@ -246,6 +246,29 @@ public sealed class StreamOptimizedVmdkWriterTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => StreamOptimizedVmdkWriter.WriteAsync(disk, Stream.Null, options));
     }
 
+    [SkippableFact]
+    public async Task A_capacity_that_is_not_whole_sectors_is_rounded_up_with_zeros()
+    {
+        var raw = _disk.WriteRaw("odd.raw", 70_000, 8, (65_000, 5_000));
+        var vmdk = await WriteAsync(raw, Fixed);
+        Assert.Equal(70_144, QemuImg.VirtualSize(vmdk));
+        Assert.Equal(0, QemuImg.Check(vmdk));
+        await using var disk = await VmdkDisk.OpenAsync(FileBlockSource.Open(vmdk));
+        var back = new byte[70_144];
+        Assert.Equal(back.Length, await disk.ReadAsync(0, back));
+        Assert.True(File.ReadAllBytes(raw).AsSpan().SequenceEqual(back.AsSpan(0, 70_000)));
+        Assert.False(back.AsSpan(70_000).ContainsAnyExcept((byte)0));
+    }
+
+    [Fact]
+    public async Task An_empty_disk_of_no_bytes_is_refused()
+    {
+        var path = _disk.PathOf("nothing.raw");
+        File.WriteAllBytes(path, []);
+        await using var disk = new RawDisk(FileBlockSource.Open(path));
+        await Assert.ThrowsAsync<ArgumentException>(() => StreamOptimizedVmdkWriter.WriteAsync(disk, Stream.Null));
+    }
+
     [Fact]
     public async Task Incompressible_grains_are_stored_without_growing()
     {
