@@ -85,6 +85,29 @@ internal sealed record SparseExtentHeader
         return header;
     }
 
+    /// <summary>
+    /// Writes the 512-byte on-disk form (the inverse of <see cref="Parse"/>): the fields at their offsets, the
+    /// newline-detection characters "\n \r\n" at 73, the rest zero (uncleanShutdown, padding).
+    /// </summary>
+    public void WriteTo(Span<byte> destination)
+    {
+        var bytes = destination[..Size];
+        bytes.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[4..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], Flags);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[12..], CapacitySectors);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[20..], GrainSectors);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[28..], DescriptorOffset);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[36..], DescriptorSectors);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[44..], GrainTableEntries);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[48..], RedundantDirectoryOffset);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[56..], DirectoryOffset);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[64..], OverheadSectors);
+        "\n \r\n"u8.CopyTo(bytes[73..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes[77..], CompressAlgorithm);
+    }
+
     private void Validate(string where)
     {
         if (Version is < 1 or > 3)

@@ -20,6 +20,21 @@ internal readonly record struct StreamMarker(ulong Value, uint Size, uint Type)
 
     public bool IsGrain => Size != 0;
 
+    /// <summary>Writes a metadata marker: a whole sector, {count of sectors that follow, 0, type}, zero padded.</summary>
+    public static void WriteMetadata(Span<byte> sector, ulong sectorsThatFollow, uint type)
+    {
+        sector[..SparseExtentHeader.SectorSize].Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(sector, sectorsThatFollow);
+        BinaryPrimitives.WriteUInt32LittleEndian(sector[12..], type);
+    }
+
+    /// <summary>Writes the 12 bytes that open a grain: {LBA in sectors, compressed bytes that follow}.</summary>
+    public static void WriteGrainHeader(Span<byte> destination, ulong lba, uint compressedSize)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, lba);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], compressedSize);
+    }
+
     public static StreamMarker Parse(ReadOnlySpan<byte> bytes) => new(
         BinaryPrimitives.ReadUInt64LittleEndian(bytes),
         BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]),

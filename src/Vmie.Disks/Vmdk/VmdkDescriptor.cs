@@ -97,6 +97,35 @@ public sealed class VmdkDescriptor
         return new VmdkDescriptor(entries, database, extents);
     }
 
+    /// <summary>
+    /// The text of a streamOptimized disk's embedded descriptor, in the order VMware writes it: header entries,
+    /// one SPARSE extent line, then the disk database (adapter type, BIOS geometry, virtual hardware version).
+    /// </summary>
+    internal static string StreamOptimizedText(ulong capacitySectors, string extentFileName, uint contentId, string adapterType, int hardwareVersion)
+    {
+        var geometry = VmdkDiskGeometry.For(adapterType, capacitySectors);
+        var text = new System.Text.StringBuilder();
+        text.Append("# Disk DescriptorFile\n")
+            .Append("version=1\n")
+            .Append("encoding=\"UTF-8\"\n")
+            .Append(CultureInfo.InvariantCulture, $"CID={contentId:x8}\n")
+            .Append(CultureInfo.InvariantCulture, $"parentCID={NoParent}\n")
+            .Append("createType=\"streamOptimized\"\n")
+            .Append('\n')
+            .Append("# Extent description\n")
+            .Append(CultureInfo.InvariantCulture, $"RW {capacitySectors} SPARSE \"{extentFileName}\"\n")
+            .Append('\n')
+            .Append("# The Disk Data Base\n")
+            .Append("#DDB\n")
+            .Append('\n')
+            .Append(CultureInfo.InvariantCulture, $"ddb.adapterType = \"{adapterType}\"\n")
+            .Append(CultureInfo.InvariantCulture, $"ddb.geometry.cylinders = \"{geometry.Cylinders}\"\n")
+            .Append(CultureInfo.InvariantCulture, $"ddb.geometry.heads = \"{geometry.Heads}\"\n")
+            .Append(CultureInfo.InvariantCulture, $"ddb.geometry.sectors = \"{geometry.SectorsPerTrack}\"\n")
+            .Append(CultureInfo.InvariantCulture, $"ddb.virtualHWVersion = \"{hardwareVersion}\"\n");
+        return text.ToString();
+    }
+
     private static VmdkExtentDescription ParseExtent(string line)
     {
         // ACCESS SIZE TYPE ["FILENAME" [OFFSET]]; the file name is quoted and may contain spaces.
