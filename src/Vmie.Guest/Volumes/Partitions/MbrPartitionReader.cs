@@ -116,7 +116,7 @@ internal static class MbrPartitionReader
             }
 
             var next = extendedStart + link.FirstLba;
-            if (next <= extendedStart || next >= extendedEnd)
+            if (next >= extendedEnd)
             {
                 warnings.Add($"An extended boot record links to sector {next}, outside the extended partition (sectors {extendedStart}-{extendedEnd - 1}); the chain stops there.");
                 return number;
