@@ -79,5 +79,9 @@ public sealed class VolumeContentProbeTests
         Assert.Equal(fields["TYPE"], content.TypeName);
         Assert.Equal(fields.GetValueOrDefault("UUID"), content.Uuid);
         Assert.Equal(fields.GetValueOrDefault("LABEL"), content.Label);
+        if (content.TypeName == "vfat")
+        {
+            Assert.Equal(fields["VERSION"], content.Kind.ToString().ToUpperInvariant());
+        }
     }
 }

@@ -10,7 +10,8 @@ namespace Vmie.Guest.Volumes.Probing;
 /// LUKS "LUKS\xBA\xBE" at 0 (version at 6); BitLocker "-FVE-FS-" at 3; LVM2 "LABELONE" + "LVM2 001" in
 /// sectors 0-3; swap "SWAPSPACE2"/"SWAP-SPACE" at page size - 10; XFS "XFSB" at 0; ext 0xEF53 at 1080;
 /// Btrfs "_BHRfS_M" at 65600; JFS "JFS1" at 32768; ISO 9660 "CD001" at 32769; NTFS "NTFS    " and exFAT
-/// "EXFAT   " at 3; FAT from a consistent BIOS parameter block (Microsoft FAT specification §3).
+/// "EXFAT   " at 3; FAT from a consistent BIOS parameter block (Microsoft FAT specification §3), its
+/// type told as Linux tells it.
 /// </summary>
 public static class VolumeContentProbe
 {
@@ -183,7 +184,8 @@ public static class VolumeContentProbe
         }
 
         var totalSectors = BinaryPrimitives.ReadUInt16LittleEndian(b[19..]) is var t16 and not 0 ? t16 : BinaryPrimitives.ReadUInt32LittleEndian(b[32..]);
-        var fatSize = BinaryPrimitives.ReadUInt16LittleEndian(b[22..]) is var f16 and not 0 ? f16 : BinaryPrimitives.ReadUInt32LittleEndian(b[36..]);
+        var fatSize16 = BinaryPrimitives.ReadUInt16LittleEndian(b[22..]);
+        var fatSize = fatSize16 != 0 ? fatSize16 : BinaryPrimitives.ReadUInt32LittleEndian(b[36..]);
         var rootSectors = ((rootEntries * 32L) + bytesPerSector - 1) / bytesPerSector;
         var metadata = reserved + (fats * (long)fatSize) + rootSectors;
         if (fatSize == 0 || totalSectors <= metadata)
@@ -192,7 +194,9 @@ public static class VolumeContentProbe
         }
 
         var clusters = (totalSectors - metadata) / sectorsPerCluster;
-        var kind = clusters < 4085 ? VolumeContentKind.Fat12 : clusters < 65525 ? VolumeContentKind.Fat16 : VolumeContentKind.Fat32;
+        // Linux (kernel and blkid) takes a zero 16-bit FAT size as FAT32 whatever the cluster count, so
+        // small FAT32 volumes that mkfs.vfat -F 32 makes stay FAT32; otherwise the cluster count decides.
+        var kind = fatSize16 == 0 ? VolumeContentKind.Fat32 : clusters < 4085 ? VolumeContentKind.Fat12 : VolumeContentKind.Fat16;
         if (kind == VolumeContentKind.Fat32 && rootEntries != 0)
         {
             return null;
