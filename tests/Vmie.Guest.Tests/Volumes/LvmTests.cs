@@ -112,9 +112,9 @@ public sealed class LvmTests
         Assert.Equal(VolumeProblemKind.LvmActivationFailed, problem.Kind);
         Assert.Contains("nest deeper", problem.Detail, StringComparison.Ordinal);
 
-        var damaged = SyntheticPhysicalVolume("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", VolumeGroupText(["pv0", "AAAAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"], ""));
-        damaged.Bytes[4096 + 512 + 3] ^= 1;
-        var corrupt = await GuestVolumes.DiscoverAsync([damaged]);
+        var damaged = SyntheticPhysicalVolumeBytes("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", VolumeGroupText(["pv0", "AAAAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"], ""));
+        damaged[4096 + 512 + 3] ^= 1;
+        var corrupt = await GuestVolumes.DiscoverAsync([new MemoryBlockSource(damaged)]);
         Assert.Contains("bad checksum", Assert.Single(corrupt.Problems).Detail, StringComparison.Ordinal);
     }
 
@@ -198,7 +198,9 @@ public sealed class LvmTests
     }
 
     /// <summary>A 20 MiB PV written from the format's facts: label in sector 1, metadata area at 4 KiB, data from 1 MiB.</summary>
-    private static MemoryBlockSource SyntheticPhysicalVolume(string uuid, string metadata)
+    private static MemoryBlockSource SyntheticPhysicalVolume(string uuid, string metadata) => new(SyntheticPhysicalVolumeBytes(uuid, metadata));
+
+    private static byte[] SyntheticPhysicalVolumeBytes(string uuid, string metadata)
     {
         var device = new byte[20 * MiB];
         var label = device.AsSpan(512, 512);
@@ -224,6 +226,6 @@ public sealed class LvmTests
         BinaryPrimitives.WriteUInt64LittleEndian(header[48..], (ulong)text.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(header[56..], LvmChecksum.Compute(text));
         BinaryPrimitives.WriteUInt32LittleEndian(header, LvmChecksum.Compute(header[4..]));
-        return new MemoryBlockSource(device);
+        return device;
     }
 }
