@@ -117,13 +117,19 @@ public sealed class ExtFileSystemTests
         Assert.Equal(0x41EDu, root.Mode);
     }
 
-    [SkippableFact]
-    public void The_5000_entry_directory_is_an_htree()
+    [SkippableTheory]
+    [InlineData("ext4-4k", "/many", 0x1000u)]
+    [InlineData("ext2-1k", "/many", 0x1000u)]
+    [InlineData("ext4-inline", "/etc/os-release", 0x10000000u)]
+    [InlineData("ext4-inline", "/slow-link", 0x10000000u)]
+    [InlineData("ext4-inline", "/etc", 0x10000000u)]
+    [InlineData("ext4-4k", "/mib", 0x80000u)]
+    public void The_images_exercise_htree_inline_data_and_extents(string name, string path, uint flag)
     {
-        var image = ExtTestImages.Image("ext4-4k");
-        var stat = Encoding.UTF8.GetString(ExtTestImages.Debugfs(image, "stat /many"));
+        // Proves the cross-checks above ran over the structure named: an htree index, inline data, extents.
+        var stat = Encoding.UTF8.GetString(ExtTestImages.Debugfs(ExtTestImages.Image(name), $"stat {path}"));
         var flags = uint.Parse(stat.Split("Flags: 0x")[1].Split(' ', '\n')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        Assert.NotEqual(0u, flags & 0x1000);
+        Assert.NotEqual(0u, flags & flag);
     }
 
     [SkippableFact]

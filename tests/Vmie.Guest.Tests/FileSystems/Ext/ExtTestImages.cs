@@ -30,13 +30,25 @@ internal static class ExtTestImages
     private static readonly Lazy<string> Source = new(BuildSource);
     private static readonly ConcurrentDictionary<string, Lazy<string>> Images = new();
 
-    static ExtTestImages() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    static ExtTestImages()
     {
-        if (Directory.Exists(Root))
+        // The test host may end without running exit handlers: remove what runs that have ended left behind.
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "vmie-ext-tests-*"))
         {
-            Directory.Delete(Root, recursive: true);
+            if (int.TryParse(Path.GetFileName(stale)["vmie-ext-tests-".Length..], out var pid) && !IsRunning(pid))
+            {
+                Directory.Delete(stale, recursive: true);
+            }
         }
-    };
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Directory.Exists(Root))
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+        };
+    }
 
     public static TheoryData<string> Names => [.. Configurations.Keys];
 
@@ -96,6 +108,19 @@ internal static class ExtTestImages
         var data = new byte[length];
         new Random(seed).NextBytes(data);
         return data;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static string Build(string name)
