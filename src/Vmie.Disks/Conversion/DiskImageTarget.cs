@@ -57,23 +57,7 @@ public sealed class DiskImageTarget
             return;
         }
 
-        var temporary = path + ".vmie-partial";
-        try
-        {
-            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-            {
-                await _writeStream(disk, output, progress, cancellationToken).ConfigureAwait(false);
-                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                output.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        await CompletedFileOutput.WriteAsync(path, (output, token) => _writeStream(disk, output, progress, token), cancellationToken).ConfigureAwait(false);
     }
 
     public override string ToString() => Name;

@@ -22,7 +22,7 @@ public static class OvaWriter
         var baseName = SafeFileName(description.Name);
         var modified = DateTimeOffset.UtcNow;
         var diskFiles = description.Disks
-            .Select((disk, i) => (Name: $"{baseName}-disk{i + 1}.vmdk", Size: new FileInfo(disk.VmdkPath).Length))
+            .Select((disk, i) => (Name: DiskFileName(description.Name, i), Size: new FileInfo(disk.VmdkPath).Length))
             .ToList();
         var descriptor = OvfEnvelopeWriter.Write(description, diskFiles);
 
@@ -113,6 +113,12 @@ public static class OvaWriter
         manifest.Append("SHA256(").Append(name).Append(")= ").Append(Convert.ToHexStringLower(digest)).Append('\n');
 
     /// <summary>Member names keep letters, digits, '.', '-' and '_' so every tool extracts them the same way.</summary>
+    /// <summary>
+    /// The member name of disk <paramref name="index"/> (from 0) in the OVA of VM <paramref name="vmName"/>: what the
+    /// VMDK's own descriptor should name as its extent.
+    /// </summary>
+    public static string DiskFileName(string vmName, int index) => $"{SafeFileName(vmName)}-disk{index + 1}.vmdk";
+
     private static string SafeFileName(string name)
     {
         var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).Trim('.');
