@@ -28,7 +28,7 @@ if [ ! -f "$raw" ]; then
     head -c $((256 << 20)) /dev/urandom | dd of="$raw" bs=1M seek=$((region * 128)) conv=notrunc status=none
   done
   text="$work/text.part"
-  seq -f 'line %.0f of a log file that compresses well, as most of a system disk does' 1 100000000 | head -c $((256 << 20)) >"$text"
+  { seq -f 'line %.0f of a log file that compresses well, as most of a system disk does' 1 100000000 || true; } | head -c $((256 << 20)) >"$text"
   for region in 4 12; do  # text at 512 MiB and 1.5 GiB
     dd if="$text" of="$raw" bs=1M seek=$((region * 128)) conv=notrunc status=none
   done
@@ -43,7 +43,9 @@ measure() {
   local times=() rss=0 out
   for _ in 1 2 3; do
     rm -f "$work"/out.* ; sync
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$work/time.out" -f '%e %M' "$@" >/dev/null 2>"$work/command.err" \
+      || { echo "failed: $*" >&2; cat "$work/command.err" >&2; exit 1; }
+    out=$(tail -1 "$work/time.out")
     times+=("${out% *}")
     [ "${out#* }" -gt "$rss" ] && rss="${out#* }"
   done
