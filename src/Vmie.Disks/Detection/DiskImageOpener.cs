@@ -55,12 +55,27 @@ public static class DiskImageOpener
     private static async Task<OpenedDiskImage> OpenVhdAsync(IBlockSource source, CancellationToken cancellationToken)
     {
         var disk = await VhdDisk.OpenAsync(source, ownsSource: true, cancellationToken).ConfigureAwait(false);
-        return new OpenedDiskImage(DiskFormat.Vhd, disk.Subformat, disk);
+        var warnings = new List<string>();
+        if (disk.Capacity != (long)disk.Footer.CurrentSize)
+        {
+            // Field notes §5: "vpc " and "qemu" creators size the disk by its CHS geometry, as qemu and Virtual PC do.
+            warnings.Add($"The VHD was made by \"{disk.Footer.CreatorApplicationText.Trim()}\", whose disks are sized by their CHS geometry: {disk.Capacity} bytes, where the footer's current size says {disk.Footer.CurrentSize}. Hyper-V and Azure would see {disk.Footer.CurrentSize} bytes.");
+        }
+
+        if (disk.Capacity % (1 << 20) != 0)
+        {
+            warnings.Add($"The virtual size ({disk.Capacity} bytes) is not a whole number of MiB: Azure refuses such VHDs.");
+        }
+
+        return new OpenedDiskImage(DiskFormat.Vhd, disk.Subformat, disk) { Warnings = warnings };
     }
 
     private static async Task<OpenedDiskImage> OpenVmdkAsync(IBlockSource source, Func<string, IBlockSource>? resolveExtent, CancellationToken cancellationToken)
     {
         var disk = await VmdkDisk.OpenAsync(source, resolveExtent, ownsSource: true, cancellationToken).ConfigureAwait(false);
-        return new OpenedDiskImage(DiskFormat.Vmdk, disk.CreateType, disk);
+        IReadOnlyList<string> warnings = disk.IsStreamOptimized
+            ? []
+            : [$"AWS imports only stream-optimized VMDKs; this one is {disk.CreateType} (an import would end with \"ClientError: Disk validation failed [Unsupported VMDK File Format]\"). `vmie convert IMAGE OUT.vmdk` writes a stream-optimized copy."];
+        return new OpenedDiskImage(DiskFormat.Vmdk, disk.CreateType, disk) { Warnings = warnings };
     }
 }

@@ -118,6 +118,12 @@ public sealed class ImportSnapshotJob
         try
         {
             var detected = await DiskFormatSniffer.DetectAsync(source, cancellationToken);
+            if (detected == DiskFormat.Ova)
+            {
+                // An OVA holds a whole VM, possibly several disks: ImportSnapshot takes one disk image.
+                throw new ImportTaskFailedException(ImportTaskMessages.DiskValidationFailed(ImportTaskMessages.OvaForSnapshot));
+            }
+
             if (DiskFormatSniffer.Mismatch(declaredFormat, detected) is { } mismatch)
             {
                 throw new ImportTaskFailedException(ImportTaskMessages.DiskValidationFailed(mismatch));

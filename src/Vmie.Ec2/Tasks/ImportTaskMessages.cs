@@ -19,6 +19,8 @@ public static class ImportTaskMessages
     public static string DiskValidationFailed(string reason) => $"ClientError: Disk validation failed [{reason}]";
 
     /// <summary>AWS's wording when a VMDK is not stream-optimized (spec §13, I4).</summary>
+    public const string OvaForSnapshot = "The file is an OVA package; ImportSnapshot takes a single VMDK, VHD, VHDX or raw disk image: import the OVA with ImportImage, or extract one of its disks";
+
     public const string UnsupportedVmdk = "ClientError: Disk validation failed [Unsupported VMDK File Format]";
 
     public static string ServerError(string taskId) =>

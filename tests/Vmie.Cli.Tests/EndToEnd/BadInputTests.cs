@@ -147,6 +147,31 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Empty(snapshots.Snapshots ?? []);
     }
 
+    [Fact]
+    public async Task An_ova_declared_as_a_single_disk_ends_the_task_pointing_to_ImportImage()
+    {
+        using var s3 = AwsClients.S3(_server);
+        using var ec2 = AwsClients.Ec2(_server);
+        var ova = _work.File("vm.ova");
+        await using (var tar = File.Create(ova))
+        await using (var writer = new System.Formats.Tar.TarWriter(tar, System.Formats.Tar.TarEntryFormat.Ustar))
+        {
+            var descriptor = new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "vm.ovf") { DataStream = new MemoryStream("<Envelope/>"u8.ToArray()) };
+            await writer.WriteEntryAsync(descriptor);
+        }
+
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "import-bucket", Key = "vm.vmdk", FilePath = ova });
+        var started = await ec2.ImportSnapshotAsync(new ImportSnapshotRequest
+        {
+            DiskContainer = new SnapshotDiskContainer { Format = "VMDK", UserBucket = new UserBucket { S3Bucket = "import-bucket", S3Key = "vm.vmdk" } },
+        });
+
+        var ended = await SdkImportSnapshotTests.WaitForTaskAsync(ec2, started.ImportTaskId, "deleted");
+        Assert.Equal(
+            "ClientError: Disk validation failed [The file is an OVA package; ImportSnapshot takes a single VMDK, VHD, VHDX or raw disk image: import the OVA with ImportImage, or extract one of its disks]",
+            ended.SnapshotTaskDetail.StatusMessage);
+    }
+
     [SkippableFact]
     public async Task Hostile_keys_stay_keys_and_never_reach_the_file_system()
     {
