@@ -1,6 +1,7 @@
 using System.Text;
 using Vmie.Disks.Abstractions;
 using Vmie.Disks.Detection;
+using Vmie.Disks.Ova;
 using Vmie.Disks.Sources;
 using Vmie.Disks.Vhd;
 using Vmie.Disks.Vhdx;
@@ -26,8 +27,7 @@ public static class DiskParserTargets
     private static readonly byte[] FlatExtentBytes = Enumerable.Range(0, 64 << 10).Select(i => (byte)(i * 7)).ToArray();
 
     // The extension point: a new parser gets its line here, a seed folder fuzz/corpus/<name>/, and is then
-    // runnable as `fuzz/run.sh <name>` and replayed by the regression test. The OVA reader's line
-    // ("ova": open the archive, then walk every disk inside) is added with src/Vmie.Disks/Ova.
+    // runnable as `fuzz/run.sh <name>` and replayed by the regression test.
     private static readonly Dictionary<string, Func<byte[], CancellationToken, Task>> Targets = new(StringComparer.Ordinal)
     {
         ["sniffer"] = SniffAndOpenAsync,
@@ -36,6 +36,7 @@ public static class DiskParserTargets
         ["vhd"] = (input, ct) => WalkAsync(VhdDisk.OpenAsync(new MemoryBlockSource(input), ownsSource: true, ct), ct),
         // The input is packed (see WindowedBlockSource): a VHDX made of raw input bytes never gets past its region table.
         ["vhdx"] = (input, ct) => WalkAsync(VhdxDisk.OpenAsync(new WindowedBlockSource(input), ownsSource: true, ct), ct),
+        ["ova"] = OpenOvaAsync,
     };
 
     public static IReadOnlyCollection<string> Names => Targets.Keys;
@@ -61,6 +62,18 @@ public static class DiskParserTargets
         {
             // A rejection in the documented words: the parser did its job.
             return rejection;
+        }
+    }
+
+    /// <summary>An OVA as ImportImage takes it: the tar directory, the OVF descriptor, the manifest, then every disk inside.</summary>
+    private static async Task OpenOvaAsync(byte[] input, CancellationToken cancellationToken)
+    {
+        await using var package = await OvaPackage.OpenAsync(new MemoryBlockSource(input), cancellationToken).ConfigureAwait(false);
+        await package.VerifyManifestAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var disk in package.Disks)
+        {
+            var opened = await disk.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await WalkAsync(Task.FromResult(opened.Disk), cancellationToken).ConfigureAwait(false);
         }
     }
 
