@@ -2,9 +2,6 @@ using System.Buffers.Binary;
 
 namespace Vmie.Guest.FileSystems.Ntfs;
 
-/// <summary>One entry of an $I30 index node: the file it names (MFT reference at 0x00) and its $FILE_NAME key.</summary>
-internal sealed record NtfsIndexEntry(long RecordNumber, ushort Sequence, NtfsFileName Name);
-
 /// <summary>
 /// One node of an $I30 index B+tree: the node header (entries offset 0x00, index length 0x04, flags 0x0C)
 /// followed by entries (reference 0x00, length 0x08, key length 0x0A, flags 0x0C: 1 has a child whose VCN is
