@@ -10,7 +10,10 @@ namespace Vmie.Disks.Raw;
 /// </summary>
 public static class RawImageWriter
 {
-    private const int ChunkSize = 1 << 20;
+    // Chunks of 4 MiB keep reads and writes large and few (a 2 MiB VHD block is read as one piece); workers
+    // are capped so memory stays bounded (at most 16 chunks) on machines with many cores.
+    private const int ChunkSize = 4 << 20;
+    private const int MaxWorkers = 16;
     private const int HoleGranularity = 64 * 1024;
 
     /// <summary>
@@ -28,7 +31,7 @@ public static class RawImageWriter
             {
                 RandomAccess.SetLength(handle, disk.Capacity);
                 long reached = 0;
-                var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+                var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, MaxWorkers), CancellationToken = cancellationToken };
                 await Parallel.ForEachAsync(Chunks(disk, cancellationToken), options, async (chunk, token) =>
                 {
                     var buffer = ArrayPool<byte>.Shared.Rent(chunk.Length);
@@ -122,18 +125,31 @@ public static class RawImageWriter
         }
     }
 
+    /// <summary>
+    /// Writes the chunk but its all-zero <see cref="HoleGranularity"/> pieces (they stay holes); consecutive
+    /// pieces with data go out as one write.
+    /// </summary>
     private static async Task WriteSkippingZerosAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, ReadOnlyMemory<byte> chunk, long fileOffset, CancellationToken cancellationToken)
     {
-        for (var start = 0; start < chunk.Length;)
+        var runStart = -1;
+        for (var start = 0; start < chunk.Length; start += HoleGranularity)
         {
             var length = Math.Min(HoleGranularity, chunk.Length - start);
-            var piece = chunk.Slice(start, length);
-            if (piece.Span.IndexOfAnyExcept((byte)0) >= 0)
+            var hasData = chunk.Span.Slice(start, length).ContainsAnyExcept((byte)0);
+            if (hasData && runStart < 0)
             {
-                await RandomAccess.WriteAsync(handle, piece, fileOffset + start, cancellationToken).ConfigureAwait(false);
+                runStart = start;
             }
+            else if (!hasData && runStart >= 0)
+            {
+                await RandomAccess.WriteAsync(handle, chunk[runStart..start], fileOffset + runStart, cancellationToken).ConfigureAwait(false);
+                runStart = -1;
+            }
+        }
 
-            start += length;
+        if (runStart >= 0)
+        {
+            await RandomAccess.WriteAsync(handle, chunk[runStart..], fileOffset + runStart, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -18,6 +18,10 @@ public sealed class DynamicVhdDisk : VhdDisk
     private readonly long _tableSize;
     private readonly long _footerOffset;
 
+    // One bit per block: set once the block's sector bitmap was seen with every bit set, so later reads of it
+    // skip the bitmap (one read instead of two). Only kept when the table itself is in memory (bounded size).
+    private readonly long[]? _fullyPresent;
+
     private DynamicVhdDisk(IBlockSource source, VhdFooter footer, VhdDynamicHeader header, VhdBlockAllocationTable table, bool ownsSource)
         : base(source, footer, ownsSource)
     {
@@ -29,6 +33,7 @@ public sealed class DynamicVhdDisk : VhdDisk
         _tableOffset = (long)header.TableOffset;
         _tableSize = header.TableSize;
         _footerOffset = source.Length - VhdFooter.Size;
+        _fullyPresent = table.IsInMemory ? new long[(table.Count + 63) / 64] : null;
     }
 
     public override string Subformat => "dynamic";
@@ -108,6 +113,7 @@ public sealed class DynamicVhdDisk : VhdDisk
 
                 var blockStart = CheckBlock(blockIndex, entry);
                 await ReadExactlyAsync(Source, blockStart, bitmap, "sector bitmap", cancellationToken).ConfigureAwait(false);
+                NoteBitmap(blockIndex, bitmap, sectorsPerBlock);
                 var blockBase = blockIndex * _blockSize;
                 for (long sector = 0; sector < sectorsPerBlock;)
                 {
@@ -166,7 +172,7 @@ public sealed class DynamicVhdDisk : VhdDisk
             }
             else
             {
-                await ReadFromBlockAsync(CheckBlock(blockIndex, entry), inBlock, destination, cancellationToken).ConfigureAwait(false);
+                await ReadFromBlockAsync(blockIndex, CheckBlock(blockIndex, entry), inBlock, destination, cancellationToken).ConfigureAwait(false);
             }
 
             done += length;
@@ -176,14 +182,25 @@ public sealed class DynamicVhdDisk : VhdDisk
     }
 
     /// <summary>Reads <paramref name="destination"/>.Length bytes at <paramref name="inBlock"/> of one block, honouring its sector bitmap.</summary>
-    private async ValueTask ReadFromBlockAsync(long blockStart, long inBlock, Memory<byte> destination, CancellationToken cancellationToken)
+    private async ValueTask ReadFromBlockAsync(long blockIndex, long blockStart, long inBlock, Memory<byte> destination, CancellationToken cancellationToken)
     {
+        var dataStart = blockStart + _bitmapSize;
+        if (IsFullyPresent(blockIndex))
+        {
+            await ReadExactlyAsync(Source, dataStart + inBlock, destination, "data block", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var firstSector = inBlock / VhdFooter.SectorSize;
         var lastSector = (inBlock + destination.Length - 1) / VhdFooter.SectorSize;
         var bitmap = new byte[(lastSector >> 3) - (firstSector >> 3) + 1];
         await ReadExactlyAsync(Source, blockStart + (firstSector >> 3), bitmap, "sector bitmap", cancellationToken).ConfigureAwait(false);
+        var sectorsPerBlock = _blockSize / VhdFooter.SectorSize;
+        if (firstSector == 0 && lastSector == sectorsPerBlock - 1)
+        {
+            NoteBitmap(blockIndex, bitmap, sectorsPerBlock);
+        }
 
-        var dataStart = blockStart + _bitmapSize;
         for (var sector = firstSector; sector <= lastSector;)
         {
             var runEnd = VhdSectorBitmap.RunEnd(bitmap, firstSector, sector, lastSector);
@@ -201,6 +218,20 @@ public sealed class DynamicVhdDisk : VhdDisk
 
             sector = runEnd + 1;
         }
+    }
+
+    private bool IsFullyPresent(long blockIndex) =>
+        _fullyPresent is not null && (Volatile.Read(ref _fullyPresent[blockIndex >> 6]) & (1L << (int)(blockIndex & 63))) != 0;
+
+    /// <summary>Remembers a block whose whole sector bitmap (<paramref name="bitmap"/>, from sector 0) has every bit set.</summary>
+    private void NoteBitmap(long blockIndex, ReadOnlySpan<byte> bitmap, long sectorsPerBlock)
+    {
+        if (_fullyPresent is null || VhdSectorBitmap.RunEnd(bitmap, 0, 0, sectorsPerBlock - 1) != sectorsPerBlock - 1 || !VhdSectorBitmap.IsSet(bitmap, 0, 0))
+        {
+            return;
+        }
+
+        Interlocked.Or(ref _fullyPresent[blockIndex >> 6], 1L << (int)(blockIndex & 63));
     }
 
     /// <summary>Checks every entry in use, and that no two blocks share bytes.</summary>

@@ -13,9 +13,12 @@ namespace Vmie.Disks.Vhd;
 /// sector bitmap with every bit set, then the block), then the footer.
 /// </summary>
 /// <remarks>
-/// The table comes before the blocks yet must name only blocks holding non-zero data, so a first pass reads
-/// the source's allocated extents to find those blocks (holes are not read); the second pass writes. The
-/// source is therefore read twice where it has data; memory stays at one bit per block plus a 1 MiB buffer.
+/// The table comes before the blocks yet must name only blocks holding non-zero data. To a seekable output
+/// (a local file) one pass does it: room is left for the table, each block an allocated extent touches is
+/// read once (read ahead, overlapping the writes) and written unless all zeros, then the table is written
+/// in its place. To a non-seekable output a first pass reads the source's allocated extents to find those
+/// blocks (holes are not read) and the second writes. Both give the same bytes. Memory stays at one bit per
+/// block plus a few chunk buffers.
 /// </remarks>
 public static class DynamicVhdWriter
 {
@@ -42,38 +45,62 @@ public static class DynamicVhdWriter
         var header = new VhdDynamicHeader { TableOffset = TableOffset, MaxTableEntries = (uint)entries, BlockSize = blockSize };
         var footer = options.CreateFooter(size, VhdDiskType.Dynamic, HeaderOffset);
 
-        var buffer = new byte[ChunkSize];
-        var used = await BlocksWithData.FindAsync(disk, blockSize, (int)entries, buffer, cancellationToken).ConfigureAwait(false);
-        var usedCount = BlocksWithData.Count(used);
         var firstBlock = TableOffset + header.TableSize;
         var stride = (long)header.BitmapSize + blockSize;
-        if ((firstBlock + (usedCount * stride)) / VhdFooter.SectorSize > uint.MaxValue)
-        {
-            // Table entries are 32-bit sector numbers: no block can start past 2 TiB of file.
-            throw new NotSupportedException($"The disk holds {usedCount} blocks of data, more than a dynamic VHD can address (2 TiB of file).");
-        }
-
         var footerBytes = new byte[VhdFooter.Size];
         footer.WriteTo(footerBytes);
         var headerBytes = new byte[VhdDynamicHeader.Size];
         header.WriteTo(headerBytes);
-        await output.WriteAsync(footerBytes, cancellationToken).ConfigureAwait(false);
-        await output.WriteAsync(headerBytes, cancellationToken).ConfigureAwait(false);
-        await WriteTableAsync(output, used, header.TableSize, firstBlock, stride, buffer, cancellationToken).ConfigureAwait(false);
-
         var bitmap = new byte[header.BitmapSize];
         bitmap.AsSpan().Fill(0xFF);
-        for (var block = 0; block < used.Length; block++)
+        var buffer = new byte[ChunkSize];
+
+        var start = output.CanSeek ? output.Position : 0;
+        BitArray used;
+        long usedCount = 0;
+        if (output.CanSeek)
         {
-            if (used[block])
+            // One pass: the table's room is left, each block touched by data is read once and written unless
+            // all zeros, then the table is filled in.
+            await output.WriteAsync(footerBytes, cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(headerBytes, cancellationToken).ConfigureAwait(false);
+            output.Position = start + firstBlock;
+            used = new BitArray((int)entries);
+            var blocks = BlocksWithData.TouchedAsync(disk, blockSize, entries, cancellationToken);
+            await BlockCopier.CopyAsync(disk, blocks, blockSize, bitmap, skipZeroBlocks: true, output, block =>
             {
-                await output.WriteAsync(bitmap, cancellationToken).ConfigureAwait(false);
-                await SequentialOutput.CopyAsync(disk, (long)block * blockSize, blockSize, output, buffer, cancellationToken).ConfigureAwait(false);
-            }
+                CheckAddressable(firstBlock, usedCount + 1, stride);
+                used[(int)block] = true;
+                usedCount++;
+            }, done: null, cancellationToken).ConfigureAwait(false);
+
+            output.Position = start + TableOffset;
+            await WriteTableAsync(output, used, header.TableSize, firstBlock, stride, buffer, cancellationToken).ConfigureAwait(false);
+            output.Position = start + firstBlock + (usedCount * stride);
+        }
+        else
+        {
+            // Two passes: the table goes out before the blocks, so which blocks hold data is found first.
+            used = await BlocksWithData.FindAsync(disk, blockSize, (int)entries, buffer, cancellationToken).ConfigureAwait(false);
+            usedCount = BlocksWithData.Count(used);
+            CheckAddressable(firstBlock, usedCount, stride);
+            await output.WriteAsync(footerBytes, cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(headerBytes, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(output, used, header.TableSize, firstBlock, stride, buffer, cancellationToken).ConfigureAwait(false);
+            await BlockCopier.CopyAsync(disk, BlocksWithData.ListAsync(used), blockSize, bitmap, skipZeroBlocks: false, output, _ => { }, done: null, cancellationToken).ConfigureAwait(false);
         }
 
         await output.WriteAsync(footerBytes, cancellationToken).ConfigureAwait(false);
         return firstBlock + (usedCount * stride) + VhdFooter.Size;
+    }
+
+    /// <summary>Table entries are 32-bit sector numbers: no block can start past 2 TiB of file.</summary>
+    private static void CheckAddressable(long firstBlock, long usedCount, long stride)
+    {
+        if ((firstBlock + (usedCount * stride)) / VhdFooter.SectorSize > uint.MaxValue)
+        {
+            throw new NotSupportedException($"The disk holds {usedCount} blocks of data, more than a dynamic VHD can address (2 TiB of file).");
+        }
     }
 
     private static async Task WriteTableAsync(Stream output, BitArray used, long tableSize, long firstBlock, long stride, byte[] buffer, CancellationToken cancellationToken)

@@ -14,9 +14,11 @@ namespace Vmie.Disks.Vhdx;
 /// data in ascending order, each on a 1 MiB boundary.
 /// </summary>
 /// <remarks>
-/// The BAT precedes the blocks yet must name only blocks with non-zero data, so a first pass reads the
-/// source's allocated extents to find them (holes are not read), the second writes (as the dynamic VHD
-/// writer does). Blocks without data are NOT_PRESENT, as in a new Hyper-V dynamic disk, and so are all
+/// The BAT precedes the blocks yet must name only blocks with non-zero data. To a seekable output (a local
+/// file) one pass does it: room is left for the BAT, each block an allocated extent touches is read once
+/// (read ahead, overlapping the writes) and written unless all zeros, then the BAT is written in its place.
+/// To a non-seekable output a first pass reads the source's allocated extents to find those blocks (holes
+/// are not read) and the second writes (as the dynamic VHD writer does); both give the same bytes. Blocks without data are NOT_PRESENT, as in a new Hyper-V dynamic disk, and so are all
 /// sector-bitmap entries (they only matter for differencing disks). The last block is written whole,
 /// zero-padded past the virtual size, so every fully present block lies entirely inside the file.
 /// </remarks>
@@ -36,7 +38,7 @@ public static class DynamicVhdxWriter
     /// Writes <paramref name="disk"/> to <paramref name="output"/>; returns the bytes written. The virtual
     /// size is the disk's capacity rounded up to a whole 512-byte sector ([MS-VHDX] 2.6.2.2 requires a
     /// multiple of the logical sector size); a capacity of whole sectors stays exact. Progress reports the
-    /// furthest disk offset written (the first pass, which only reads, reports nothing).
+    /// furthest disk offset converted (a first pass, which only reads, reports nothing).
     /// </summary>
     public static async Task<long> WriteAsync(IVirtualDisk disk, Stream output, VhdxWriteOptions? options = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -58,8 +60,61 @@ public static class DynamicVhdxWriter
         var firstBlock = BatOffset + batLength;
 
         var buffer = new byte[BufferSize];
-        var used = await BlocksWithData.FindAsync(disk, blockSize, (int)blocks, buffer, cancellationToken).ConfigureAwait(false);
+        var start = output.CanSeek ? output.Position : 0;
+        BitArray used;
+        long usedCount = 0;
+        if (output.CanSeek)
+        {
+            // One pass: the BAT's room is left, each block touched by data is read once and written unless all
+            // zeros, then the BAT is filled in.
+            await WriteMetadataRegionsAsync(output, options, batLength, blockSize, virtualSize, buffer, cancellationToken).ConfigureAwait(false);
+            output.Position = start + firstBlock;
+            used = new BitArray((int)blocks);
+            await BlockCopier.CopyAsync(
+                disk,
+                BlocksWithData.TouchedAsync(disk, blockSize, blocks, cancellationToken),
+                blockSize,
+                ReadOnlyMemory<byte>.Empty,
+                skipZeroBlocks: true,
+                output,
+                block =>
+                {
+                    used[(int)block] = true;
+                    usedCount++;
+                },
+                block => progress?.Report(Math.Min(disk.Capacity, (block + 1) * blockSize)),
+                cancellationToken).ConfigureAwait(false);
 
+            output.Position = start + BatOffset;
+            await WriteTableAsync(output, used, chunkRatio, batLength, firstBlock, blockSize, buffer, cancellationToken).ConfigureAwait(false);
+            output.Position = start + firstBlock + (usedCount * blockSize);
+        }
+        else
+        {
+            // Two passes: the BAT goes out before the blocks, so which blocks hold data is found first.
+            used = await BlocksWithData.FindAsync(disk, blockSize, (int)blocks, buffer, cancellationToken).ConfigureAwait(false);
+            usedCount = BlocksWithData.Count(used);
+            await WriteMetadataRegionsAsync(output, options, batLength, blockSize, virtualSize, buffer, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(output, used, chunkRatio, batLength, firstBlock, blockSize, buffer, cancellationToken).ConfigureAwait(false);
+            await BlockCopier.CopyAsync(
+                disk,
+                BlocksWithData.ListAsync(used),
+                blockSize,
+                ReadOnlyMemory<byte>.Empty,
+                skipZeroBlocks: false,
+                output,
+                _ => { },
+                block => progress?.Report(Math.Min(disk.Capacity, (block + 1) * blockSize)),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        progress?.Report(disk.Capacity);
+        return firstBlock + (usedCount * blockSize);
+    }
+
+    /// <summary>Everything before the BAT: file header (identifier, headers, region tables), the empty log, the metadata region.</summary>
+    private static async Task WriteMetadataRegionsAsync(Stream output, VhdxWriteOptions options, long batLength, int blockSize, long virtualSize, byte[] buffer, CancellationToken cancellationToken)
+    {
         WriteFileHeader(buffer, options, new VhdxRegionTable(new VhdxRegion(BatOffset, batLength), new VhdxRegion(MetadataOffset, MetadataLength)));
         await output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         await SequentialOutput.WriteZerosAsync(output, LogLength, cancellationToken).ConfigureAwait(false);
@@ -68,22 +123,6 @@ public static class DynamicVhdxWriter
         var metadata = new VhdxMetadata(blockSize, LeaveBlocksAllocated: false, virtualSize, LogicalSectorSize, PhysicalSectorSize, options.DiskId ?? Guid.NewGuid());
         metadata.WriteTo(buffer);
         await output.WriteAsync(buffer.AsMemory(0, (int)MetadataLength), cancellationToken).ConfigureAwait(false);
-
-        await WriteTableAsync(output, used, chunkRatio, batLength, firstBlock, blockSize, buffer, cancellationToken).ConfigureAwait(false);
-
-        var written = firstBlock;
-        for (var block = 0; block < used.Length; block++)
-        {
-            if (used[block])
-            {
-                await SequentialOutput.CopyAsync(disk, (long)block * blockSize, blockSize, output, buffer, cancellationToken).ConfigureAwait(false);
-                written += blockSize;
-                progress?.Report(Math.Min(disk.Capacity, ((long)block + 1) * blockSize));
-            }
-        }
-
-        progress?.Report(disk.Capacity);
-        return written;
     }
 
     /// <summary>The first megabyte: file type identifier, both headers, both region tables, zeros elsewhere.</summary>

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 using Vmie.Disks.Abstractions;
 
 namespace Vmie.Disks.Writing;
@@ -47,6 +48,43 @@ internal static class BlocksWithData
         }
 
         return used;
+    }
+
+    /// <summary>The blocks with a bit set in <paramref name="used"/>, ascending.</summary>
+    public static async IAsyncEnumerable<long> ListAsync(BitArray used)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        for (var block = 0; block < used.Length; block++)
+        {
+            if (used[block])
+            {
+                yield return block;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The blocks of <paramref name="blockSize"/> bytes that an allocated extent of the disk touches, ascending:
+    /// the only ones that may hold data (the one-pass writers read them whole and skip those that are all zeros).
+    /// </summary>
+    public static async IAsyncEnumerable<long> TouchedAsync(IVirtualDisk disk, long blockSize, long blockCount, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var next = 0L;
+        await foreach (var extent in disk.GetAllocatedExtentsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (extent.Length <= 0)
+            {
+                continue;
+            }
+
+            var last = Math.Min((extent.End - 1) / blockSize, blockCount - 1);
+            for (var block = Math.Max(next, extent.Offset / blockSize); block <= last; block++)
+            {
+                yield return block;
+            }
+
+            next = Math.Max(next, last + 1);
+        }
     }
 
     public static long Count(BitArray used)
