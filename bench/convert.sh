@@ -38,12 +38,14 @@ fi
 [ -f "$work/source.vhd" ] || qemu-img convert -f raw -O vpc -o subformat=dynamic "$raw" "$work/source.vhd"
 [ -f "$work/source.vhdx" ] || qemu-img convert -f raw -O vhdx -o subformat=dynamic "$raw" "$work/source.vhdx"
 
-# Runs a command 3 times; prints "median_seconds peak_rss_kb".
+# Runs a command 3 times, each time until its output is on disk (vmie flushes its output before renaming it
+# into place; qemu-img leaves it in the page cache, so each run ends with `sync` of the output files);
+# prints "median_seconds peak_rss_kb".
 measure() {
   local times=() rss=0 out
   for _ in 1 2 3; do
     rm -f "$work"/out.* ; sync
-    /usr/bin/time -o "$work/time.out" -f '%e %M' "$@" >/dev/null 2>"$work/command.err" \
+    /usr/bin/time -o "$work/time.out" -f '%e %M' bash -c "$(printf '%q ' "$@") && sync \"\$0\"/out.*" "$work" >/dev/null 2>"$work/command.err" \
       || { echo "failed: $*" >&2; cat "$work/command.err" >&2; exit 1; }
     out=$(tail -1 "$work/time.out")
     times+=("${out% *}")
