@@ -30,8 +30,30 @@ internal static partial class BtrfsTestImages
         ["explicit-holes"] = ["-O", "^no-holes"],
     };
 
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), $"vmie-btrfs-tests-{Environment.ProcessId}");
     private static readonly Lazy<string> Source = new(BuildSource);
     private static readonly ConcurrentDictionary<string, Lazy<string>> Images = new();
+
+    static BtrfsTestImages()
+    {
+        // The test host may end without running exit handlers: remove what runs that have ended left behind.
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "vmie-btrfs-tests-*"))
+        {
+            if (int.TryParse(Path.GetFileName(stale)["vmie-btrfs-tests-".Length..], out var pid) && !IsRunning(pid))
+            {
+                Directory.Delete(stale, recursive: true);
+            }
+        }
+
+        Directory.CreateDirectory(Root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Directory.Exists(Root))
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+        };
+    }
 
     public static TheoryData<string> Names => [.. Configurations.Keys];
 
@@ -49,17 +71,34 @@ internal static partial class BtrfsTestImages
     public static string ConvertedImage() => Images.GetOrAdd("converted", _ => new Lazy<string>(() =>
     {
         RequiredTool.Require("btrfs-convert", "btrfs-progs");
-        var image = ExternalTool.SparseFile("btrfs-converted.img", 256L << 20);
+        var image = SparseFile("converted.img");
         ExternalTool.Run("mkfs.ext4", "e2fsprogs", "-q", "-F", "-b", "4096", "-d", SourceTree, image);
         ExternalTool.Run("btrfs-convert", "btrfs-progs", "-L", image);
         return image;
     })).Value;
 
-    /// <summary>A private copy of an image, for tests that damage it.</summary>
+    /// <summary>A private, sparse copy of an image, for tests that damage it.</summary>
     public static string Copy(string name, string purpose)
     {
-        var copy = ExternalTool.ScratchPath($"btrfs-{name}-{purpose}.img");
-        File.Copy(name == "converted" ? ConvertedImage() : Image(name), copy, overwrite: true);
+        var copy = Path.Combine(Root, $"{name}-{purpose}.img");
+        using var input = File.OpenRead(name == "converted" ? ConvertedImage() : Image(name));
+        using var output = new FileStream(copy, FileMode.Create, FileAccess.Write);
+        output.SetLength(input.Length);
+        var chunk = new byte[1 << 20];
+        int read;
+        while ((read = input.Read(chunk)) > 0)
+        {
+            // Zero runs stay holes: a dozen damaged copies cost megabytes, not gigabytes.
+            if (chunk.AsSpan(0, read).ContainsAnyExcept((byte)0))
+            {
+                output.Write(chunk, 0, read);
+            }
+            else
+            {
+                output.Seek(read, SeekOrigin.Current);
+            }
+        }
+
         return copy;
     }
 
@@ -156,21 +195,38 @@ internal static partial class BtrfsTestImages
     [GeneratedRegex(@"^\s+item \d+ key \(([^)]*)\) itemoff (\d+) itemsize (\d+)")]
     private static partial Regex ItemLine();
 
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static string SparseFile(string name)
+    {
+        var path = Path.Combine(Root, name);
+        File.Delete(path);
+        using var stream = new FileStream(path, FileMode.CreateNew);
+        stream.SetLength(160L << 20);
+        return path;
+    }
+
     private static string Build(string name)
     {
-        var image = ExternalTool.SparseFile($"btrfs-{name}.img", 256L << 20);
+        var image = SparseFile($"{name}.img");
         ExternalTool.Run("mkfs.btrfs", "btrfs-progs", [.. Configurations[name], "-q", "-f", "-L", name, "--rootdir", SourceTree, image]);
         return image;
     }
 
     private static string BuildSource()
     {
-        var source = ExternalTool.ScratchPath("btrfs-source");
-        if (Directory.Exists(source))
-        {
-            Directory.Delete(source, recursive: true);
-        }
-
+        var source = Path.Combine(Root, "source");
         Directory.CreateDirectory(source);
         File.WriteAllBytes(Path.Combine(source, "empty"), []);
         File.WriteAllBytes(Path.Combine(source, "one"), "x"u8.ToArray());
