@@ -181,14 +181,6 @@ public sealed class BtrfsFileSystem : IGuestFileSystem
 
     internal (long Physical, ulong Contiguous) MapLogical(ulong logical) => _volume.Chunks.Map(logical, "address");
 
-    internal IAsyncEnumerable<BtrfsItem> ItemsAsync(ulong treeId, CancellationToken cancellationToken) =>
-        treeId == RootTreeId
-            ? BtrfsTreeSearch.RangeAsync(_volume, _rootTree, default, new BtrfsKey(ulong.MaxValue, byte.MaxValue, ulong.MaxValue), cancellationToken)
-            : ItemsOfSubvolumeAsync(treeId, cancellationToken);
-
-    internal async ValueTask<BtrfsTreeRoot> TreeRootAsync(ulong treeId, CancellationToken cancellationToken) =>
-        treeId == RootTreeId ? _rootTree : (await OpenTreeAsync(treeId, cancellationToken).ConfigureAwait(false)).Root;
-
     private static async Task<BtrfsChunkMap> ReadChunkTreeAsync(BtrfsVolume volume, CancellationToken cancellationToken)
     {
         var superblock = volume.Superblock;
@@ -222,15 +214,6 @@ public sealed class BtrfsFileSystem : IGuestFileSystem
 
         var hex = Convert.ToHexStringLower(uuid);
         return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
-    }
-
-    private async IAsyncEnumerable<BtrfsItem> ItemsOfSubvolumeAsync(ulong treeId, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var root = await TreeRootAsync(treeId, cancellationToken).ConfigureAwait(false);
-        await foreach (var item in BtrfsTreeSearch.RangeAsync(_volume, root, default, new BtrfsKey(ulong.MaxValue, byte.MaxValue, ulong.MaxValue), cancellationToken).ConfigureAwait(false))
-        {
-            yield return item;
-        }
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
