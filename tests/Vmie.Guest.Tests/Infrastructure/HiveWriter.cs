@@ -23,8 +23,8 @@ public enum HiveSubkeyListKind
 /// (compressed) names when every character fits and UTF-16 ones otherwise; subkeys are sorted by upper-cased
 /// name into "lh", "lf" or "li" leaves, several leaves under an "ri" index root when there are more than
 /// <see cref="MaxLeafEntries"/>; values are "vk" cells with data inline (at most 4 bytes), in one cell, or
-/// from format 1.4 on as "db" big data with 16344-byte segments. There are no security ("sk") cells: no
-/// reader under test needs them. The low-level calls (<see cref="AddCell"/>, <see cref="OverwriteCell"/>)
+/// from format 1.4 on as "db" big data with 16344-byte segments. All keys share one security ("sk") cell
+/// holding a minimal self-relative descriptor (hivex needs one to add keys). The low-level calls (<see cref="AddCell"/>, <see cref="OverwriteCell"/>)
 /// let hostile-hive tests build structures no valid writer would.
 /// </summary>
 internal sealed class HiveWriter
@@ -39,6 +39,8 @@ internal sealed class HiveWriter
     private int _binStart = -1;
     private int _binEnd;
     private int _used;
+    private uint _security = NoCell;
+    private uint _keys;
 
     public uint MinorVersion { get; init; } = 5;
 
@@ -95,6 +97,11 @@ internal sealed class HiveWriter
     /// <summary>The hive file: base block then the bins written so far.</summary>
     public byte[] ToArray(uint rootOffset, uint primarySequence = 1, uint? secondarySequence = null)
     {
+        if (_security != NoCell)
+        {
+            Put((int)_security + 4 + 12, BitConverter.GetBytes(_keys)); // reference count: every key
+        }
+
         CloseBin();
         var file = new byte[4096 + _bins.Count];
         var block = file.AsSpan(0, 4096);
@@ -147,6 +154,12 @@ internal sealed class HiveWriter
     {
         var (nameBytes, compressed) = EncodeName(key.Name);
         var nodeOffset = AddCell(new byte[76 + nameBytes.Length]);
+        if (_security == NoCell)
+        {
+            _security = AddSecurity();
+        }
+
+        _keys++;
 
         var children = key.Subkeys.OrderBy(k => k.Name.ToUpperInvariant(), StringComparer.Ordinal).ToList();
         var childOffsets = children.Select(child => WriteKey(child, nodeOffset)).ToList();
@@ -182,7 +195,7 @@ internal sealed class HiveWriter
         BinaryPrimitives.WriteUInt32LittleEndian(nk.AsSpan(32), NoCell); // volatile subkeys live only in memory
         BinaryPrimitives.WriteUInt32LittleEndian(nk.AsSpan(36), (uint)key.Values.Count);
         BinaryPrimitives.WriteUInt32LittleEndian(nk.AsSpan(40), valueListOffset);
-        BinaryPrimitives.WriteUInt32LittleEndian(nk.AsSpan(44), NoCell); // no security cell
+        BinaryPrimitives.WriteUInt32LittleEndian(nk.AsSpan(44), _security);
         BinaryPrimitives.WriteUInt32LittleEndian(nk.AsSpan(48), classOffset);
         BinaryPrimitives.WriteUInt32LittleEndian(nk.AsSpan(52), (uint)children.Select(c => c.Name.Length * 2).DefaultIfEmpty().Max());
         BinaryPrimitives.WriteUInt32LittleEndian(nk.AsSpan(60), (uint)key.Values.Select(v => v.Name.Length * 2).DefaultIfEmpty().Max());
@@ -211,6 +224,24 @@ internal sealed class HiveWriter
         }
 
         return AddCell(cell);
+    }
+
+    /// <summary>
+    /// An "sk" cell: signature, reserved, previous and next "sk" in the ring (itself: it is the only one),
+    /// reference count, descriptor size, then a self-relative security descriptor with no owner, group or ACLs.
+    /// </summary>
+    private uint AddSecurity()
+    {
+        var sk = new byte[20 + 20];
+        "sk"u8.CopyTo(sk);
+        BinaryPrimitives.WriteUInt32LittleEndian(sk.AsSpan(16), 20);
+        sk[20] = 1; // descriptor revision
+        BinaryPrimitives.WriteUInt16LittleEndian(sk.AsSpan(22), 0x8000); // SE_SELF_RELATIVE
+        var offset = AddCell(sk);
+        BinaryPrimitives.WriteUInt32LittleEndian(sk.AsSpan(4), offset);
+        BinaryPrimitives.WriteUInt32LittleEndian(sk.AsSpan(8), offset);
+        OverwriteCell(offset, sk);
+        return offset;
     }
 
     private uint WriteSubkeyList(List<HiveKey> children, List<uint> offsets)
