@@ -35,7 +35,7 @@ internal sealed class HiveCells
     {
         if (offset == NoCell || offset % 8 != 0 || (long)offset + 8 > BinsSize)
         {
-            throw new CorruptHiveException($"The {what} cell offset 0x{offset:x} is not an aligned offset inside the {BinsSize} bytes of hive bins.");
+            throw new CorruptHiveException($"The {what} cell offset 0x{offset:x} is unaligned or lies outside the {BinsSize} bytes of hive bins.");
         }
 
         var header = await ReadAsync(offset, 4, cancellationToken).ConfigureAwait(false);
