@@ -10,16 +10,16 @@ namespace Vmie.Guest.Windows.Registry;
 /// </summary>
 public sealed class RegistryHive
 {
-    private RegistryHive(HiveBaseBlock baseBlock, HiveCells cells, IReadOnlyList<string> warnings)
+    private RegistryHive(HiveBaseBlock baseBlock, HiveCells cells, KeyNode rootNode, IReadOnlyList<string> warnings)
     {
         BaseBlock = baseBlock;
         Cells = cells;
         Warnings = warnings;
-        Root = null!;
+        Root = new RegistryKey(this, rootNode, null);
     }
 
     /// <summary>The hive's root key.</summary>
-    public RegistryKey Root { get; private set; }
+    public RegistryKey Root { get; }
 
     /// <summary>
     /// True when the primary and secondary sequence numbers differ: Windows was interrupted while writing
@@ -75,10 +75,8 @@ public sealed class RegistryHive
                 "its latest changes are in the .LOG1/.LOG2 transaction logs, which are ignored; keys and values are read as last fully written.");
         }
 
-        var hive = new RegistryHive(baseBlock, cells, warnings);
         var rootNode = await KeyNode.ReadAsync(cells, baseBlock.RootCellOffset, cancellationToken).ConfigureAwait(false);
-        hive.Root = new RegistryKey(hive, rootNode, null);
-        return hive;
+        return new RegistryHive(baseBlock, cells, rootNode, warnings);
     }
 
     /// <summary>
