@@ -31,35 +31,35 @@ internal sealed class FatVolume(IBlockSource source, FatBootSector boot)
         switch (boot.Type)
         {
             case FatType.Fat12:
-            {
-                // Two entries share three bytes: an even cluster takes the low 12 bits, an odd one the high 12.
-                var offset = cluster + (cluster / 2);
-                var low = await FatByteAsync(offset, cancellationToken).ConfigureAwait(false);
-                var high = await FatByteAsync(offset + 1, cancellationToken).ConfigureAwait(false);
-                var pair = (uint)(low | (high << 8));
-                value = (cluster & 1) == 0 ? pair & 0xFFF : pair >> 4;
-                endOfChain = 0xFF8;
-                bad = 0xFF7;
-                break;
-            }
+                {
+                    // Two entries share three bytes: an even cluster takes the low 12 bits, an odd one the high 12.
+                    var offset = cluster + (cluster / 2);
+                    var low = await FatByteAsync(offset, cancellationToken).ConfigureAwait(false);
+                    var high = await FatByteAsync(offset + 1, cancellationToken).ConfigureAwait(false);
+                    var pair = (uint)(low | (high << 8));
+                    value = (cluster & 1) == 0 ? pair & 0xFFF : pair >> 4;
+                    endOfChain = 0xFF8;
+                    bad = 0xFF7;
+                    break;
+                }
 
             case FatType.Fat16:
-            {
-                var chunk = await FatChunkAsync(cluster * 2L, cancellationToken).ConfigureAwait(false);
-                value = BinaryPrimitives.ReadUInt16LittleEndian(chunk.Data.AsSpan(chunk.Index));
-                endOfChain = 0xFFF8;
-                bad = 0xFFF7;
-                break;
-            }
+                {
+                    var chunk = await FatChunkAsync(cluster * 2L, cancellationToken).ConfigureAwait(false);
+                    value = BinaryPrimitives.ReadUInt16LittleEndian(chunk.Data.AsSpan(chunk.Index));
+                    endOfChain = 0xFFF8;
+                    bad = 0xFFF7;
+                    break;
+                }
 
             default:
-            {
-                var chunk = await FatChunkAsync(cluster * 4L, cancellationToken).ConfigureAwait(false);
-                value = BinaryPrimitives.ReadUInt32LittleEndian(chunk.Data.AsSpan(chunk.Index)) & 0x0FFFFFFF;
-                endOfChain = 0x0FFFFFF8;
-                bad = 0x0FFFFFF7;
-                break;
-            }
+                {
+                    var chunk = await FatChunkAsync(cluster * 4L, cancellationToken).ConfigureAwait(false);
+                    value = BinaryPrimitives.ReadUInt32LittleEndian(chunk.Data.AsSpan(chunk.Index)) & 0x0FFFFFFF;
+                    endOfChain = 0x0FFFFFF8;
+                    bad = 0x0FFFFFF7;
+                    break;
+                }
         }
 
         if (value >= endOfChain)
