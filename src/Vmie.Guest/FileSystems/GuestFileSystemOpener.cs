@@ -1,6 +1,9 @@
 using Vmie.Disks.Abstractions;
+using Vmie.Guest.FileSystems.Btrfs;
 using Vmie.Guest.FileSystems.Ext;
 using Vmie.Guest.FileSystems.Fat;
+using Vmie.Guest.FileSystems.Ntfs;
+using Vmie.Guest.FileSystems.Xfs;
 using Vmie.Guest.Volumes;
 using Vmie.Guest.Volumes.Probing;
 
@@ -29,10 +32,9 @@ public static class GuestFileSystemOpener
                 await ExtFileSystem.OpenAsync(source, cancellationToken).ConfigureAwait(false),
             VolumeContentKind.Fat12 or VolumeContentKind.Fat16 or VolumeContentKind.Fat32 =>
                 await FatFileSystem.OpenAsync(source, cancellationToken).ConfigureAwait(false),
-
-            // TODO(lead, merge xfs): VolumeContentKind.Xfs => await XfsFileSystem.OpenAsync(source, cancellationToken),
-            // TODO(lead, merge btrfs): VolumeContentKind.Btrfs => await BtrfsFileSystem.OpenAsync(source, cancellationToken),
-            // TODO(lead, merge ntfs): VolumeContentKind.Ntfs => await NtfsFileSystem.OpenAsync(source, cancellationToken),
+            VolumeContentKind.Xfs => await XfsFileSystem.OpenAsync(source, cancellationToken).ConfigureAwait(false),
+            VolumeContentKind.Btrfs => await BtrfsFileSystem.OpenAsync(source, cancellationToken).ConfigureAwait(false),
+            VolumeContentKind.Ntfs => await NtfsFileSystem.OpenAsync(source, cancellationToken).ConfigureAwait(false),
             _ => null,
         };
     }
@@ -45,9 +47,7 @@ public static class GuestFileSystemOpener
         {
             VolumeContentKind.Ext2 or VolumeContentKind.Ext3 or VolumeContentKind.Ext4 => null,
             VolumeContentKind.Fat12 or VolumeContentKind.Fat16 or VolumeContentKind.Fat32 => null,
-
-            // TODO(lead): remove each line as its reader is merged above.
-            VolumeContentKind.Xfs or VolumeContentKind.Btrfs or VolumeContentKind.Ntfs => $"no reader for {content.TypeName} yet",
+            VolumeContentKind.Xfs or VolumeContentKind.Btrfs or VolumeContentKind.Ntfs => null,
             _ when content.IsEncrypted => $"the volume is encrypted ({content.TypeName})",
             _ when !content.IsFileSystem => $"the volume holds no file system ({content.TypeName})",
             _ => $"no reader for {content.TypeName}",

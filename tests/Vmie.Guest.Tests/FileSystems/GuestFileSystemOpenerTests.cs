@@ -50,10 +50,28 @@ public sealed class GuestFileSystemOpenerTests
         Assert.Null(GuestFileSystemOpener.MissingReaderReason(found.Volumes[1].Content));
     }
 
+    [SkippableTheory]
+    [InlineData("xfs", "xfsprogs", 320)]
+    [InlineData("btrfs", "btrfs-progs", 128)]
+    [InlineData("ntfs", "ntfs-3g", 16)]
+    public async Task Whole_disk_xfs_btrfs_and_ntfs_volumes_open_their_readers(string type, string package, int sizeMiB)
+    {
+        var image = ExternalTool.SparseFile($"opener-{type}.img", (long)sizeMiB << 20);
+        string[] arguments = type == "ntfs" ? ["-F", "-Q", "-L", "label", image] : ["-f", "-L", "label", image];
+        ExternalTool.Run("mkfs." + type, package, arguments);
+
+        await using var disk = FileBlockSource.Open(image);
+        var found = await GuestVolumes.DiscoverAsync([disk]);
+        var volume = Assert.Single(found.Volumes);
+        Assert.Null(GuestFileSystemOpener.MissingReaderReason(volume.Content));
+        await using var fileSystem = await GuestFileSystemOpener.OpenAsync(volume);
+        Assert.NotNull(fileSystem);
+        Assert.Equal(type, fileSystem.Type);
+        Assert.Equal("label", fileSystem.Label);
+        Assert.Equal(volume.Content.Uuid, fileSystem.Uuid, StringComparer.OrdinalIgnoreCase);
+    }
+
     [Theory]
-    [InlineData(VolumeContentKind.Xfs, "no reader for xfs yet")]
-    [InlineData(VolumeContentKind.Btrfs, "no reader for btrfs yet")]
-    [InlineData(VolumeContentKind.Ntfs, "no reader for ntfs yet")]
     [InlineData(VolumeContentKind.Swap, "the volume holds no file system (swap)")]
     [InlineData(VolumeContentKind.Luks2, "the volume is encrypted (crypto_LUKS)")]
     [InlineData(VolumeContentKind.Iso9660, "no reader for iso9660")]
