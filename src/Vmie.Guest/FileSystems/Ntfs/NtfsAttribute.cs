@@ -86,8 +86,15 @@ internal sealed class NtfsAttribute
 
             return new NtfsAttribute
             {
-                Type = type, Name = name, Flags = flags, Id = id, RecordNumber = recordNumber, IsResident = true,
-                Value = attribute.Slice(valueOffset, (int)valueLength).ToArray(), DataSize = valueLength, InitializedSize = valueLength,
+                Type = type,
+                Name = name,
+                Flags = flags,
+                Id = id,
+                RecordNumber = recordNumber,
+                IsResident = true,
+                Value = attribute.Slice(valueOffset, (int)valueLength).ToArray(),
+                DataSize = valueLength,
+                InitializedSize = valueLength,
                 AllocatedSize = valueLength,
             };
         }
@@ -116,8 +123,17 @@ internal sealed class NtfsAttribute
 
         return new NtfsAttribute
         {
-            Type = type, Name = name, Flags = flags, Id = id, RecordNumber = recordNumber, IsResident = false,
-            LowestVcn = lowest, HighestVcn = highest, CompressionUnit = compressionUnit, AllocatedSize = allocated, DataSize = dataSize,
+            Type = type,
+            Name = name,
+            Flags = flags,
+            Id = id,
+            RecordNumber = recordNumber,
+            IsResident = false,
+            LowestVcn = lowest,
+            HighestVcn = highest,
+            CompressionUnit = compressionUnit,
+            AllocatedSize = allocated,
+            DataSize = dataSize,
             InitializedSize = initialized,
             Runs = NtfsRunList.Decode(attribute[pairsOffset..], lowest, highest, clusterCount, $"{what} attribute 0x{(uint)type:X}"),
         };
