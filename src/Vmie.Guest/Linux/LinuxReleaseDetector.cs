@@ -223,6 +223,10 @@ public static partial class LinuxReleaseDetector
         return new LinuxRelease(distribution, id, idLike, name, prettyName, version, major, minor, servicePack, evidence, conflicts);
     }
 
+    /// <summary>
+    /// The file whose version may refine os-release's. Amazon Linux is left out: system-release's
+    /// "2023.4.20240528" is a package snapshot, not a finer release of "2023".
+    /// </summary>
     private static string? ReleaseFileOf(LinuxDistribution distribution) => distribution switch
     {
         LinuxDistribution.Debian => "/etc/debian_version",
@@ -231,7 +235,6 @@ public static partial class LinuxReleaseDetector
         LinuxDistribution.OracleLinux => "/etc/oracle-release",
         LinuxDistribution.RockyLinux => "/etc/rocky-release",
         LinuxDistribution.Fedora => "/etc/fedora-release",
-        LinuxDistribution.AmazonLinux => "/etc/system-release",
         _ => null,
     };
 
