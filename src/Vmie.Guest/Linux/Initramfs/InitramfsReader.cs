@@ -74,9 +74,10 @@ public static class InitramfsReader
                 break;
             }
         }
-        catch (Exception error) when (error is InvalidDataException or IOException or ZstdException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException
-            && error is not UnreadableInitramfsException)
+        catch (Exception error) when (error is not UnreadableInitramfsException and not OperationCanceledException and not OutOfMemoryException)
         {
+            // The decompressors report damage with exceptions of their own (InvalidDataException, ZstdException,
+            // SharpCompress' DataErrorException and InvalidFormatException...): all of them mean "unreadable".
             throw new UnreadableInitramfsException($"The initramfs is damaged: {error.Message}", error);
         }
 
