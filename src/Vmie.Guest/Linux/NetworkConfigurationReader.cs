@@ -159,7 +159,7 @@ public static class NetworkConfigurationReader
             {
                 foreach (var name in line[5..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    // Globs ("en*") name a family, not an interface; keep them: "en*" is itself a predictable-name pattern.
+                    // Globs ("en*") are kept as written; a glob is not itself counted as a predictable name.
                     yield return (name, number, line);
                 }
             }

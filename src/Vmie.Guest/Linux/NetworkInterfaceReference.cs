@@ -1,10 +1,13 @@
+using System.Text.RegularExpressions;
+
 namespace Vmie.Guest.Linux;
 
 /// <summary>An interface name a network configuration file refers to, with where it does.</summary>
-public sealed record NetworkInterfaceReference(string Name, NetworkConfigurationStyle Style, LinuxEvidence Evidence)
+public sealed partial record NetworkInterfaceReference(string Name, NetworkConfigurationStyle Style, LinuxEvidence Evidence)
 {
     /// <summary>
-    /// True for systemd/udev predictable names (en/wl/ww + o, s, p, x, P, v, a, b, c, i + a digit or hex:
+    /// True for systemd/udev predictable names (systemd.net-naming-scheme: en/wl/ww, then o&lt;index&gt;,
+    /// s&lt;slot&gt;, p&lt;bus&gt;, P&lt;domain&gt;, x&lt;MAC&gt;, v&lt;slot&gt;, b&lt;number&gt;, c&lt;bus id&gt;, a&lt;vendor model&gt;i&lt;instance&gt;:
     /// eno1, ens33, enp0s3, enx001122334455, wlp2s0); false for kernel names (eth0, wlan0) and virtual ones (lo, br0).
     /// </summary>
     public bool IsPredictableName => IsPredictable(Name);
@@ -12,9 +15,9 @@ public sealed record NetworkInterfaceReference(string Name, NetworkConfiguration
     public static bool IsPredictable(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name.Length >= 4
-            && (name.StartsWith("en", StringComparison.Ordinal) || name.StartsWith("wl", StringComparison.Ordinal) || name.StartsWith("ww", StringComparison.Ordinal))
-            && "ospxPvabci".Contains(name[2], StringComparison.Ordinal)
-            && char.IsAsciiHexDigit(name[3]);
+        return PredictableName().IsMatch(name);
     }
+
+    [GeneratedRegex(@"^(en|wl|ww)(o\d+|s\d+|p\d+|P\d+|x[0-9a-fA-F]{12}|v\d+|b\d+|c[0-9a-fA-F]+|a[0-9a-zA-Z]+i\d+|i\d+)([a-zA-Z0-9_]*)$")]
+    private static partial Regex PredictableName();
 }

@@ -185,6 +185,26 @@ public class InitramfsReaderTests
         Assert.Contains("More than 3 members", error.Message, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public void Lz4_legacy_frames_of_several_8_MiB_blocks()
+    {
+        RequiredTool.Require("lz4", "lz4");
+        var directory = ExternalTool.ScratchPath("lz4-large-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var random = new Random(42);
+        var data = new byte[20 << 20];
+        random.NextBytes(data.AsSpan(0, 4 << 20));
+        File.WriteAllBytes(Path.Combine(directory, "large.bin"), data);
+        File.WriteAllText(Path.Combine(directory, "after"), "last");
+        var output = directory + ".img";
+        ExternalTool.Run("bash", "bash", "-c", $"set -o pipefail; cd '{directory}' && printf 'large.bin\nafter\n' | cpio -o -H newc --quiet | lz4 -l -q -c > '{output}'");
+
+        var contents = InitramfsReader.Read(File.OpenRead(output));
+
+        Assert.Equal(["large.bin", "after"], contents.Entries.Select(entry => entry.Path));
+        Assert.Equal(20 << 20, contents.Entries[0].Size);
+    }
+
     [Fact]
     public void Lz4_block_decoder_handles_literals_and_overlapping_matches()
     {
