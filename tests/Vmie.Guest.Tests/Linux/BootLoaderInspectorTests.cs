@@ -228,6 +228,22 @@ public class BootLoaderInspectorTests
     }
 
     [Fact]
+    public async Task Hostile_grub_cfg_gives_a_note_not_an_exception()
+    {
+        var deep = string.Concat(Enumerable.Repeat("submenu 'x' {\n", 100)) + "menuentry 'y' {\nlinux /vmlinuz-1\n}\n";
+        var boot = await BootLoaderInspector.InspectAsync(LinuxTree.Root(new Dictionary<string, string>
+        {
+            ["/boot/grub2/grub.cfg"] = deep,
+            ["/boot/grub/grub.cfg"] = "menuentry 'unterminated {\n}\n}\n}\nset default=\"0\nmenuentry \"ok\" {\n linux /vmlinuz-2 \\\n  ro\n}\n",
+        }));
+
+        Assert.Contains(boot.Notes, note => note.Contains("nested deeper", StringComparison.Ordinal));
+        var configuration = Assert.Single(boot.Configurations);
+        Assert.Equal("ok", Assert.Single(configuration.Entries).Title);
+        Assert.Equal("ro", configuration.Entries[0].KernelCommandLine);
+    }
+
+    [Fact]
     public async Task No_grub_at_all()
     {
         var boot = await BootLoaderInspector.InspectAsync(LinuxTree.Root(new Dictionary<string, string> { ["/boot/vmlinuz-6.1.0-18-amd64"] = "k" }));

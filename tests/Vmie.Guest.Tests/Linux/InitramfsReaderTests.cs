@@ -108,6 +108,20 @@ public class InitramfsReaderTests
         AssertStagingContents(contents);
     }
 
+    [SkippableTheory]
+    [InlineData("gzip -c", "gzip", "gzip")]
+    [InlineData("xz -c --check=crc32", "xz", "xz-utils")]
+    [InlineData("zstd -q -c", "zstd", "zstd")]
+    [InlineData("lz4 -l -q -c", "lz4", "lz4")]
+    [InlineData("bzip2 -c", "bzip2", "bzip2")]
+    public void Zero_padding_after_the_compressed_stream_is_accepted(string compressor, string program, string package)
+    {
+        // The kernel skips zero bytes after each part; image builders pad the file to a block size.
+        var image = Build($"{{ find . | cpio -o -H newc --quiet | {compressor}; head -c 4096 /dev/zero; }}", (program, package));
+
+        AssertStagingContents(InitramfsReader.Read(new MemoryStream(image)));
+    }
+
     [SkippableFact]
     public async Task Reads_an_initramfs_from_a_guest_tree()
     {

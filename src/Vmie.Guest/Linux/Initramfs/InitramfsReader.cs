@@ -104,8 +104,25 @@ public static class InitramfsReader
                 }
 
                 reader.ReadArchive(start);
-                start = reader.SkipPadding();
+                start = SkipPaddingAfterArchive(reader);
             }
+        }
+    }
+
+    /// <summary>
+    /// After a complete archive the kernel skips zero padding to the end of the image. The decompressor, asked for
+    /// more, reads that padding as the start of another frame and fails (zstd, bzip2): once an archive is complete,
+    /// such a failure means the end of the compressed data, not damage.
+    /// </summary>
+    private static byte[]? SkipPaddingAfterArchive(CpioArchiveReader reader)
+    {
+        try
+        {
+            return reader.SkipPadding();
+        }
+        catch (Exception error) when (error is not UnreadableInitramfsException and not OperationCanceledException and not OutOfMemoryException)
+        {
+            return null;
         }
     }
 
