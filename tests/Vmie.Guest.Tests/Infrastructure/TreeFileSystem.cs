@@ -5,31 +5,41 @@ namespace Vmie.Guest.Tests.Infrastructure;
 
 /// <summary>
 /// A file system built in memory from a path → content table, for testing the path logic that sits above
-/// every reader. Entries: "dir/" a directory, "link -> target" a symbolic link, anything else a file.
+/// every reader. Entries: "dir/" a directory, "link -> target" a symbolic link, anything else a file;
+/// the binaries table adds files with binary content (ELF headers, initramfs images).
 /// </summary>
 internal sealed class TreeFileSystem : IGuestFileSystem
 {
     private readonly TreeNode _root = new(GuestNodeKind.Directory, []);
 
-    public TreeFileSystem(IReadOnlyDictionary<string, string> entries, bool caseInsensitive = false)
+    public TreeFileSystem(IReadOnlyDictionary<string, string> entries, bool caseInsensitive = false, IReadOnlyDictionary<string, byte[]>? binaries = null)
     {
         IsCaseInsensitive = caseInsensitive;
         foreach (var (path, content) in entries)
         {
-            var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-            var directory = _root;
-            for (var i = 0; i < parts.Length - 1; i++)
-            {
-                directory = directory.Children.TryGetValue(parts[i], out var child) ? child : directory.Children[parts[i]] = new TreeNode(GuestNodeKind.Directory, []);
-            }
-
-            var name = parts[^1];
-            directory.Children[name] = path.EndsWith('/')
+            Add(path, path.EndsWith('/')
                 ? new TreeNode(GuestNodeKind.Directory, [])
                 : content.StartsWith("-> ", StringComparison.Ordinal)
                     ? new TreeNode(GuestNodeKind.Symlink, Encoding.UTF8.GetBytes(content[3..]))
-                    : new TreeNode(GuestNodeKind.File, Encoding.UTF8.GetBytes(content));
+                    : new TreeNode(GuestNodeKind.File, Encoding.UTF8.GetBytes(content)));
         }
+
+        foreach (var (path, content) in binaries ?? new Dictionary<string, byte[]>())
+        {
+            Add(path, new TreeNode(GuestNodeKind.File, content));
+        }
+    }
+
+    private void Add(string path, TreeNode node)
+    {
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var directory = _root;
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            directory = directory.Children.TryGetValue(parts[i], out var child) ? child : directory.Children[parts[i]] = new TreeNode(GuestNodeKind.Directory, []);
+        }
+
+        directory.Children[parts[^1]] = node;
     }
 
     public string Type => "tree";
