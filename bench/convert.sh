@@ -38,21 +38,20 @@ fi
 [ -f "$work/source.vhd" ] || qemu-img convert -f raw -O vpc -o subformat=dynamic "$raw" "$work/source.vhd"
 [ -f "$work/source.vhdx" ] || qemu-img convert -f raw -O vhdx -o subformat=dynamic "$raw" "$work/source.vhdx"
 
-# Runs a command 3 times, each time until its output is on disk (vmie flushes its output before renaming it
-# into place; qemu-img leaves it in the page cache, so each run ends with `sync` of the output files);
-# prints "median_seconds peak_rss_kb".
-measure() {
-  local times=() rss=0 out
-  for _ in 1 2 3; do
-    rm -f "$work"/out.* ; sync
-    /usr/bin/time -o "$work/time.out" -f '%e %M' bash -c "$(printf '%q ' "$@") && sync \"\$0\"/out.*" "$work" >/dev/null 2>"$work/command.err" \
-      || { echo "failed: $*" >&2; cat "$work/command.err" >&2; exit 1; }
-    out=$(tail -1 "$work/time.out")
-    times+=("${out% *}")
-    [ "${out#* }" -gt "$rss" ] && rss="${out#* }"
-  done
-  echo "$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p) $rss"
+# Times one run of a command until its output is on disk (vmie flushes its output before renaming it into
+# place; qemu-img leaves it in the page cache, so each run ends with `sync` of the output files);
+# prints "seconds peak_rss_kb".
+run_once() {
+  rm -f "$work"/out.*; sync; sleep 1
+  /usr/bin/time -o "$work/time.out" -f '%e %M' bash -c "$(printf '%q ' "$@") && sync \"\$0\"/out.*" "$work" >/dev/null 2>"$work/command.err" \
+    || { echo "failed: $*" >&2; cat "$work/command.err" >&2; exit 1; }
+  tail -1 "$work/time.out"
 }
+
+# The page cache and write-back make single runs vary by 2-3x on a shared machine: both tools run
+# alternately, RUNS times each, and the medians are compared.
+RUNS=${RUNS:-5}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 qemu_ova() {
   qemu-img convert -f raw -O vmdk -o subformat=streamOptimized,adapter_type=lsilogic "$raw" "$work/out.disk1.vmdk"
@@ -80,8 +79,12 @@ for pair in "${pairs[@]}"; do
               q=(bash -c qemu_ova); goal=1.8 ;;
     *) echo "unknown pair $pair" >&2; exit 2 ;;
   esac
-  read -r vt vr < <(measure "${v[@]}")
-  read -r qt qr < <(measure "${q[@]}")
+  vts=(); qts=(); vr=0; qr=0
+  for _ in $(seq 1 "$RUNS"); do
+    read -r t r < <(run_once "${v[@]}"); vts+=("$t"); [ "$r" -gt "$vr" ] && vr=$r
+    read -r t r < <(run_once "${q[@]}"); qts+=("$t"); [ "$r" -gt "$qr" ] && qr=$r
+  done
+  vt=$(printf '%s\n' "${vts[@]}" | median); qt=$(printf '%s\n' "${qts[@]}" | median)
   speedup=$(awk -v a="$qt" -v b="$vt" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')
   printf '%-10s %12s %12s %7sx %14d %14d\n' "$pair" "$vt" "$qt" "$speedup" $((vr / 1000)) $((qr / 1000))
   if awk -v s="$speedup" -v g="$goal" 'BEGIN{exit !(s < g * 0.9)}'; then
