@@ -1,3 +1,4 @@
+using Vmie.Guest.Caching;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
@@ -29,7 +30,8 @@ public sealed class BtrfsFileSystem : IGuestFileSystem
     private readonly BtrfsVolume _volume;
     private readonly BtrfsTreeRoot _rootTree;
     private readonly ConcurrentDictionary<ulong, (BtrfsTreeRoot Root, ulong RootDirectory)> _trees = new();
-    private readonly BtrfsExtentCache _extents = new();
+    // The last few decompressed extents (at most 128 KiB each): a file read in small pieces inflates each once.
+    private readonly LruCache<ulong, byte[]> _extents = new(16);
 
     private BtrfsFileSystem(BtrfsVolume volume, BtrfsTreeRoot rootTree)
     {
@@ -503,7 +505,7 @@ public sealed class BtrfsFileSystem : IGuestFileSystem
             throw new CorruptFileSystemException($"{what}: a compressed extent of {extent.DiskNumBytes} bytes for {extent.RamBytes}, of which [{extent.Offset}, +{extent.NumBytes}) is used.");
         }
 
-        var decompressed = _extents.Get(extent.DiskBytenr);
+        _extents.TryGet(extent.DiskBytenr, out var decompressed);
         if (decompressed is null || (ulong)decompressed.Length != extent.RamBytes)
         {
             BtrfsCompression.EnsureReadable(extent.Compression, what);

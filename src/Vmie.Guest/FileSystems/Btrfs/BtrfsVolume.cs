@@ -1,3 +1,4 @@
+using Vmie.Guest.Caching;
 using Vmie.Disks.Abstractions;
 
 namespace Vmie.Guest.FileSystems.Btrfs;
@@ -11,14 +12,14 @@ internal sealed class BtrfsVolume
     private const long CacheBudgetBytes = 16L << 20;
 
     private readonly IBlockSource _source;
-    private readonly BtrfsBlockCache _cache;
+    private readonly LruCache<ulong, BtrfsTreeBlock> _cache;
 
     public BtrfsVolume(IBlockSource source, BtrfsSuperblock superblock, BtrfsChunkMap chunks)
     {
         _source = source;
         Superblock = superblock;
         Chunks = chunks;
-        _cache = new BtrfsBlockCache((int)Math.Max(16, CacheBudgetBytes / superblock.NodeSize));
+        _cache = new LruCache<ulong, BtrfsTreeBlock>(Math.Max(16, CacheBudgetBytes / superblock.NodeSize));
     }
 
     public BtrfsSuperblock Superblock { get; }
@@ -51,7 +52,7 @@ internal sealed class BtrfsVolume
             var data = new byte[nodeSize];
             await ReadLogicalAsync(logical, data, "tree block", cancellationToken).ConfigureAwait(false);
             block = BtrfsTreeBlock.Parse(data, logical, Superblock);
-            _cache.Add(block);
+            _cache.Add(logical, block);
         }
 
         if (block!.Level != level)

@@ -1,3 +1,4 @@
+using Vmie.Guest.Caching;
 using Vmie.Disks.Abstractions;
 
 namespace Vmie.Guest.FileSystems.Ext;
@@ -10,7 +11,7 @@ internal sealed class ExtVolume(IBlockSource source, ExtSuperblock superblock)
 {
     private const long CacheBudgetBytes = 16L << 20;
 
-    private readonly ExtMetadataCache _cache = new(superblock.BlockSize, CacheBudgetBytes);
+    private readonly LruCache<ulong, byte[]> _cache = new(CacheBudgetBytes, data => data.Length);
 
     public ExtSuperblock Superblock => superblock;
 

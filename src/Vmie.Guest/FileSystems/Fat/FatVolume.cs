@@ -1,3 +1,4 @@
+using Vmie.Guest.Caching;
 using System.Buffers.Binary;
 using Vmie.Disks.Abstractions;
 
@@ -13,7 +14,7 @@ internal sealed class FatVolume(IBlockSource source, FatBootSector boot)
     private const long CacheBudgetBytes = 8L << 20;
     private const int FatChunkBytes = 64 << 10;
 
-    private readonly FatBlockCache _cache = new(CacheBudgetBytes);
+    private readonly LruCache<long, byte[]> _cache = new(CacheBudgetBytes, data => data.Length);
 
     public FatBootSector Boot => boot;
 

@@ -1,3 +1,4 @@
+using Vmie.Guest.Caching;
 using Vmie.Disks.Abstractions;
 
 namespace Vmie.Guest.FileSystems.Ntfs;
@@ -12,8 +13,8 @@ internal sealed class NtfsVolume
     private const int FileCacheCapacity = 4096;
 
     private readonly IBlockSource _source;
-    private readonly NtfsLruCache<long, NtfsFileRecord> _records = new(RecordCacheCapacity);
-    private readonly NtfsLruCache<long, NtfsFile> _files = new(FileCacheCapacity);
+    private readonly LruCache<long, NtfsFileRecord> _records = new(RecordCacheCapacity);
+    private readonly LruCache<long, NtfsFile> _files = new(FileCacheCapacity);
     private NtfsStream? _mft;
 
     public NtfsVolume(IBlockSource source, NtfsBootSector boot)
@@ -30,7 +31,7 @@ internal sealed class NtfsVolume
 
     public NtfsUpCase? UpCase { get; set; }
 
-    public NtfsLruCache<(long Directory, long Vcn), NtfsIndexNode> IndexNodes { get; } = new(1024);
+    public LruCache<(long Directory, long Vcn), NtfsIndexNode> IndexNodes { get; } = new(1024);
 
     public async ValueTask LoadMftAsync(CancellationToken cancellationToken)
     {

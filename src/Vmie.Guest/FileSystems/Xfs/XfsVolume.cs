@@ -1,3 +1,4 @@
+using Vmie.Guest.Caching;
 using Vmie.Disks.Abstractions;
 
 namespace Vmie.Guest.FileSystems.Xfs;
@@ -12,7 +13,7 @@ internal sealed class XfsVolume(IBlockSource source, XfsSuperblock superblock)
 {
     private const long CacheBudgetBytes = 16L << 20;
 
-    private readonly XfsMetadataCache _cache = new(CacheBudgetBytes);
+    private readonly LruCache<(long Offset, int Length), byte[]> _cache = new(CacheBudgetBytes, data => data.Length);
 
     public XfsSuperblock Superblock => superblock;
 
@@ -58,14 +59,14 @@ internal sealed class XfsVolume(IBlockSource source, XfsSuperblock superblock)
     /// <summary>Metadata bytes at a byte offset already checked by the caller, cached. The array is shared: never write to it.</summary>
     public async ValueTask<byte[]> ReadMetadataAsync(long offset, int length, CancellationToken cancellationToken)
     {
-        if (_cache.TryGet(offset, length, out var cached))
+        if (_cache.TryGet((offset, length), out var cached))
         {
             return cached;
         }
 
         var data = new byte[length];
         await ReadExactAsync(offset, data, cancellationToken).ConfigureAwait(false);
-        _cache.Add(offset, data);
+        _cache.Add((offset, data.Length), data);
         return data;
     }
 

@@ -1,3 +1,4 @@
+using Vmie.Guest.Caching;
 using System.Buffers.Binary;
 using Vmie.Disks.Abstractions;
 
@@ -19,7 +20,7 @@ internal sealed class HiveCells
     private const int CachedChunks = 256;
 
     private readonly IBlockSource _source;
-    private readonly HiveChunkCache _cache = new(CachedChunks);
+    private readonly LruCache<long, byte[]> _cache = new(CachedChunks);
 
     public HiveCells(IBlockSource source, uint binsSize)
     {
