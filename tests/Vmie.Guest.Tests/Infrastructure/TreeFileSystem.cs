@@ -42,6 +42,23 @@ internal sealed class TreeFileSystem : IGuestFileSystem
         directory.Children[parts[^1]] = node;
     }
 
+    /// <summary>A tree of binary files (registry hives, PE images): "dir/" keys are directories, every other key a file.</summary>
+    public TreeFileSystem(IReadOnlyDictionary<string, byte[]> files, bool caseInsensitive)
+    {
+        IsCaseInsensitive = caseInsensitive;
+        foreach (var (path, content) in files)
+        {
+            var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var directory = _root;
+            for (var i = 0; i < parts.Length - 1; i++)
+            {
+                directory = directory.Children.TryGetValue(parts[i], out var child) ? child : directory.Children[parts[i]] = new TreeNode(GuestNodeKind.Directory, []);
+            }
+
+            directory.Children[parts[^1]] = path.EndsWith('/') ? new TreeNode(GuestNodeKind.Directory, []) : new TreeNode(GuestNodeKind.File, content);
+        }
+    }
+
     public string Type => "tree";
 
     public string? Label => null;
