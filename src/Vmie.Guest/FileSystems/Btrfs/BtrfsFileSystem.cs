@@ -1,9 +1,9 @@
-using Vmie.Guest.Caching;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Vmie.Disks.Abstractions;
+using Vmie.Guest.Caching;
 
 namespace Vmie.Guest.FileSystems.Btrfs;
 

@@ -1,6 +1,6 @@
-using Vmie.Guest.Caching;
 using System.Buffers.Binary;
 using Vmie.Disks.Abstractions;
+using Vmie.Guest.Caching;
 
 namespace Vmie.Guest.FileSystems.Fat;
 

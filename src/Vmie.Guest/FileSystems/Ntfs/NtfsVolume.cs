@@ -1,5 +1,5 @@
-using Vmie.Guest.Caching;
 using Vmie.Disks.Abstractions;
+using Vmie.Guest.Caching;
 
 namespace Vmie.Guest.FileSystems.Ntfs;
 
