@@ -6,6 +6,7 @@ var root = new RootCommand("vmie: AWS-compatible VM Import/Export on your own ma
     ServeCommand.Create(),
     InfoCommand.Create(),
     ConvertCommand.Create(),
+    CheckCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
