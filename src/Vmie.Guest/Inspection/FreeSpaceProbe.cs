@@ -19,48 +19,48 @@ public static class FreeSpaceProbe
         switch (kind)
         {
             case VolumeContentKind.Ext2 or VolumeContentKind.Ext3 or VolumeContentKind.Ext4:
-            {
-                var sb = new byte[1024];
-                if (await ReadFullyAsync(volume, 1024, sb, cancellationToken).ConfigureAwait(false) < sb.Length)
                 {
-                    return null;
-                }
+                    var sb = new byte[1024];
+                    if (await ReadFullyAsync(volume, 1024, sb, cancellationToken).ConfigureAwait(false) < sb.Length)
+                    {
+                        return null;
+                    }
 
-                var logBlockSize = BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x18));
-                if (logBlockSize > 6)
-                {
-                    return null;
-                }
+                    var logBlockSize = BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x18));
+                    if (logBlockSize > 6)
+                    {
+                        return null;
+                    }
 
-                var is64Bit = (BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x60)) & 0x80) != 0;
-                var free = (ulong)BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x0C));
-                var reserved = (ulong)BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x08));
-                if (is64Bit)
-                {
-                    free |= (ulong)BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x158)) << 32;
-                    reserved |= (ulong)BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x154)) << 32;
-                }
+                    var is64Bit = (BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x60)) & 0x80) != 0;
+                    var free = (ulong)BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x0C));
+                    var reserved = (ulong)BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x08));
+                    if (is64Bit)
+                    {
+                        free |= (ulong)BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x158)) << 32;
+                        reserved |= (ulong)BinaryPrimitives.ReadUInt32LittleEndian(sb.AsSpan(0x154)) << 32;
+                    }
 
-                var available = free > reserved ? free - reserved : 0;
-                return Clamp(available, 1024L << (int)logBlockSize, volume.Length);
-            }
+                    var available = free > reserved ? free - reserved : 0;
+                    return Clamp(available, 1024L << (int)logBlockSize, volume.Length);
+                }
 
             case VolumeContentKind.Xfs:
-            {
-                var sb = new byte[152];
-                if (await ReadFullyAsync(volume, 0, sb, cancellationToken).ConfigureAwait(false) < sb.Length)
                 {
-                    return null;
-                }
+                    var sb = new byte[152];
+                    if (await ReadFullyAsync(volume, 0, sb, cancellationToken).ConfigureAwait(false) < sb.Length)
+                    {
+                        return null;
+                    }
 
-                var blockSize = BinaryPrimitives.ReadUInt32BigEndian(sb.AsSpan(4));
-                if (blockSize is < 512 or > 65536)
-                {
-                    return null;
-                }
+                    var blockSize = BinaryPrimitives.ReadUInt32BigEndian(sb.AsSpan(4));
+                    if (blockSize is < 512 or > 65536)
+                    {
+                        return null;
+                    }
 
-                return Clamp(BinaryPrimitives.ReadUInt64BigEndian(sb.AsSpan(144)), blockSize, volume.Length);
-            }
+                    return Clamp(BinaryPrimitives.ReadUInt64BigEndian(sb.AsSpan(144)), blockSize, volume.Length);
+                }
 
             default:
                 return null;

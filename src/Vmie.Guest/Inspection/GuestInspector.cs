@@ -5,6 +5,7 @@ using Vmie.Guest.FileSystems.Ntfs;
 using Vmie.Guest.FileSystems.Xfs;
 using Vmie.Guest.Linux;
 using Vmie.Guest.Volumes;
+using Vmie.Guest.Windows;
 
 namespace Vmie.Guest.Inspection;
 
@@ -91,26 +92,41 @@ public static class GuestInspector
                 };
             }
 
-            // ===== INTEGRATION POINT (Windows) =====
-            // When src/Vmie.Guest/Windows/WindowsInspector is merged: for windowsRoots[0], run it on
-            // new GuestFiles(opened[volume]) and (1) set operatingSystem (Kind = Windows, Name = ProductName,
-            // Distribution = the SupportMatrix.FindWindows row's Product, Version = CurrentBuild, Architecture),
-            // (2) set facts = facts with { WindowsVerdicts = <its verdicts, judged against SupportMatrix.Windows> }.
-            // Until then a Windows root is reported, and judged as not inspected: a failure, never a guessed success.
+            // A Windows system volume: its facts (registry, PE headers, NTFS free space) judged against spec §4.2.2 and §5.3.
             if (operatingSystem is null && windowsRoots.Count > 0)
             {
-                operatingSystem = new GuestOperatingSystem(OperatingSystemKind.Windows, "Windows", null, null, "unknown", null, windowsRoots[0].DeviceName);
-                facts = facts with
+                var rootVolume = volumeSet.Volumes.First(volume => volume.DeviceName == windowsRoots[0].DeviceName);
+                var windows = await WindowsInspector.InspectAsync(new GuestFiles(opened[rootVolume]), cancellationToken).ConfigureAwait(false);
+                if (windows is null)
                 {
-                    WindowsVerdicts =
-                    [
-                        new Verdict("windows-not-inspected", VerdictSeverity.Fail, "vmie: Windows guests cannot be judged by this build (Windows inspection is not available)",
-                            $"{windowsRoots[0].DeviceName}: /Windows/System32/config/SYSTEM", "Use a vmie build with Windows inspection."),
-                    ],
-                };
+                    facts = facts with
+                    {
+                        WindowsVerdicts =
+                        [
+                            new Verdict("windows-unknown-version", VerdictSeverity.Fail, ImportStatusMessages.UnknownOs, $"{rootVolume.DeviceName}: /Windows has no System32/cmd.exe", "Import a complete Windows installation."),
+                        ],
+                    };
+                }
+                else
+                {
+                    operatingSystem = new GuestOperatingSystem(
+                        OperatingSystemKind.Windows,
+                        windows.Version?.ProductName ?? WindowsProducts.DisplayName(windows.Product),
+                        WindowsProducts.DisplayName(windows.Product),
+                        windows.Version?.Build?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        windows.Architecture switch
+                        {
+                            WindowsArchitecture.X64 => "x86_64",
+                            WindowsArchitecture.X86 => "i386",
+                            WindowsArchitecture.Arm64 => "arm64",
+                            _ => "unknown",
+                        },
+                        null,
+                        rootVolume.DeviceName);
+                    facts = facts with { WindowsVerdicts = WindowsVerdictRules.Evaluate(windows, rootVolume.DeviceName) };
+                }
             }
 
-            // ===== end of the integration point =====
             var esp = await ReadEfiSystemPartitionAsync(volumeSet, opened, errors, cancellationToken).ConfigureAwait(false);
             var (bootModes, bootEvidence) = BootModeDetector.Detect(volumeSet.PartitionTables[0], esp, linux?.BootLoader);
             facts = facts with { BootModes = bootModes, EfiSystemPartition = esp };

@@ -74,6 +74,18 @@ public static class ImportStatusMessages
     /// <summary>Ours: a disk whose partition table cannot be read.</summary>
     public const string CorruptPartitionTable = "ClientError: Disk validation failed [Unreadable partition table]";
 
+    /// <summary>Spec §13.4 W2: the failure an import of a Windows VM with the Hyper-V role ends in (§5.3 item 6).</summary>
+    public const string WindowsFirstBootFailure = "FirstBootFailure: This import request failed because the Windows instance failed to boot and establish network connectivity.";
+
+    /// <summary>Ours (spec §4.2.2 footnote 1, §5.3 item 5: the OS language must be US English).</summary>
+    public const string WindowsNotUsEnglish = "ClientError: Unsupported configuration - The Windows language must be US English";
+
+    /// <summary>Ours (spec §4.2.2 footnote 3).</summary>
+    public const string NanoServer = "ClientError: Unsupported configuration - Nano Server installations are not supported";
+
+    /// <summary>Ours (spec §4.2.2: the editions and bits each Windows version is supported in).</summary>
+    public const string UnsupportedWindowsEdition = "ClientError: Unsupported configuration - Unsupported Windows edition";
+
     /// <summary>Ours: warnings and notes are not import errors; they carry this prefix to say so.</summary>
     public const string WarningPrefix = "Warning: ";
 }
