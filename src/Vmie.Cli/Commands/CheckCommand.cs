@@ -106,6 +106,12 @@ internal static class CheckCommand
 
         var opened = await DiskImageOpener.OpenAsync(source, extents, cancellationToken).ConfigureAwait(false);
         owned.Add(opened);
+        if (opened.Disk.Capacity == 0)
+        {
+            // Any bytes are a raw disk, but no bytes are no disk: nothing to inspect, not an OS-less guest.
+            throw new InvalidDiskImageException($"{image}: the image is empty (0 bytes).");
+        }
+
         var name = image;
         if (opened.Package is not { } package)
         {
@@ -128,7 +134,9 @@ internal static class CheckCommand
     {
         var blocks = new VirtualDiskBlockSource(opened.Disk, ownsDisk: false);
         owned.Add(blocks);
-        return new InspectedDiskInput(blocks, name, $"{DiskFormatSniffer.Name(opened.Format)} {opened.Subformat}");
+        var format = DiskFormatSniffer.Name(opened.Format);
+        var formatName = opened.Subformat.Length == 0 || string.Equals(opened.Subformat, format, StringComparison.OrdinalIgnoreCase) ? format : $"{format} {opened.Subformat}";
+        return new InspectedDiskInput(blocks, name, formatName);
     }
 
     private sealed class ClientDisposal(AmazonS3Client client) : IAsyncDisposable
