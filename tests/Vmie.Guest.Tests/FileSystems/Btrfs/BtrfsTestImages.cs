@@ -30,30 +30,10 @@ internal static partial class BtrfsTestImages
         ["explicit-holes"] = ["-O", "^no-holes"],
     };
 
-    private static readonly string Root = Path.Combine(Path.GetTempPath(), $"vmie-btrfs-tests-{Environment.ProcessId}");
+    private static readonly string Root = RunScratchDirectory.Create("vmie-btrfs-tests");
     private static readonly Lazy<string> Source = new(BuildSource);
     private static readonly ConcurrentDictionary<string, Lazy<string>> Images = new();
 
-    static BtrfsTestImages()
-    {
-        // The test host may end without running exit handlers: remove what runs that have ended left behind.
-        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "vmie-btrfs-tests-*"))
-        {
-            if (int.TryParse(Path.GetFileName(stale)["vmie-btrfs-tests-".Length..], out var pid) && !IsRunning(pid))
-            {
-                Directory.Delete(stale, recursive: true);
-            }
-        }
-
-        Directory.CreateDirectory(Root);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            if (Directory.Exists(Root))
-            {
-                Directory.Delete(Root, recursive: true);
-            }
-        };
-    }
 
     public static TheoryData<string> Names => [.. Configurations.Keys];
 
@@ -195,18 +175,6 @@ internal static partial class BtrfsTestImages
     [GeneratedRegex(@"^\s+item \d+ key \(([^)]*)\) itemoff (\d+) itemsize (\d+)")]
     private static partial Regex ItemLine();
 
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static string SparseFile(string name)
     {

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
+using Vmie.Guest.Tests.Infrastructure;
+
 namespace Vmie.Guest.Tests.FileSystems.Ext;
 
 /// <summary>
@@ -26,29 +28,10 @@ internal static class ExtTestImages
         ["ext4-32bit"] = ("ext4", ["-t", "ext4", "-b", "1024", "-O", "^64bit,^metadata_csum"]),
     };
 
-    private static readonly string Root = Path.Combine(Path.GetTempPath(), $"vmie-ext-tests-{Environment.ProcessId}");
+    private static readonly string Root = RunScratchDirectory.Create("vmie-ext-tests");
     private static readonly Lazy<string> Source = new(BuildSource);
     private static readonly ConcurrentDictionary<string, Lazy<string>> Images = new();
 
-    static ExtTestImages()
-    {
-        // The test host may end without running exit handlers: remove what runs that have ended left behind.
-        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "vmie-ext-tests-*"))
-        {
-            if (int.TryParse(Path.GetFileName(stale)["vmie-ext-tests-".Length..], out var pid) && !IsRunning(pid))
-            {
-                Directory.Delete(stale, recursive: true);
-            }
-        }
-
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            if (Directory.Exists(Root))
-            {
-                Directory.Delete(Root, recursive: true);
-            }
-        };
-    }
 
     public static TheoryData<string> Names => [.. Configurations.Keys];
 
@@ -110,18 +93,6 @@ internal static class ExtTestImages
         return data;
     }
 
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static string Build(string name)
     {

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using Vmie.Guest.Tests.Infrastructure;
 
@@ -33,29 +32,10 @@ internal static class XfsTestImages
         ["v5-1k-dir8k"] = ["-b", "size=1024", "-n", "size=8192"],
     };
 
-    private static readonly string Root = Path.Combine(Path.GetTempPath(), $"vmie-xfs-tests-{Environment.ProcessId}");
+    private static readonly string Root = RunScratchDirectory.Create("vmie-xfs-tests");
     private static readonly Lazy<string> Source = new(BuildSource);
     private static readonly ConcurrentDictionary<string, Lazy<string>> Images = new();
 
-    static XfsTestImages()
-    {
-        // The test host may end without running exit handlers: remove what runs that have ended left behind.
-        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "vmie-xfs-tests-*"))
-        {
-            if (int.TryParse(Path.GetFileName(stale)["vmie-xfs-tests-".Length..], out var pid) && !IsRunning(pid))
-            {
-                Directory.Delete(stale, recursive: true);
-            }
-        }
-
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            if (Directory.Exists(Root))
-            {
-                Directory.Delete(Root, recursive: true);
-            }
-        };
-    }
 
     public static TheoryData<string> Names => [.. Configurations.Keys];
 
@@ -102,18 +82,6 @@ internal static class XfsTestImages
         return data;
     }
 
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static string Build(string name)
     {
