@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Vmie.Guest.Volumes.Partitions;
 using Vmie.Cli.Output;
 using Vmie.Guest.Inspection;
 
@@ -12,7 +13,7 @@ internal static class CheckReportWriter
         ArgumentNullException.ThrowIfNull(inspection);
         foreach (var disk in inspection.Disks)
         {
-            Console.WriteLine($"disk {disk.Index}: {disk.Name} ({disk.FormatName}, virtual {ByteSize.Format(disk.VirtualSize)}, {disk.PartitionTable?.Kind.ToString() ?? "unreadable"} partition table)");
+            Console.WriteLine($"disk {disk.Index}: {disk.Name} ({disk.FormatName}, virtual {ByteSize.Format(disk.VirtualSize)}, {TableName(disk.PartitionTable?.Kind)})");
         }
 
         if (useTables)
@@ -79,4 +80,11 @@ internal static class CheckReportWriter
 
         Console.WriteLine(inspection.WouldImportSucceed ? "result: an AWS-style import would succeed" : "result: an AWS-style import would fail");
     }
+
+    private static string TableName(PartitionTableKind? kind) => kind switch
+    {
+        null => "unreadable partition table",
+        PartitionTableKind.None => "no partition table",
+        { } known => $"{known.ToString().ToUpperInvariant()} partition table",
+    };
 }
