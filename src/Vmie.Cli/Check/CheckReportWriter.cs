@@ -1,7 +1,7 @@
 using Spectre.Console;
-using Vmie.Guest.Volumes.Partitions;
 using Vmie.Cli.Output;
 using Vmie.Guest.Inspection;
+using Vmie.Guest.Volumes.Partitions;
 
 namespace Vmie.Cli.Check;
 
