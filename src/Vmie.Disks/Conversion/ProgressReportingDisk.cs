@@ -1,4 +1,5 @@
 using Vmie.Disks.Abstractions;
+using Vmie.Disks.Writing;
 
 namespace Vmie.Disks.Conversion;
 
@@ -30,14 +31,9 @@ internal sealed class ProgressReportingDisk : IVirtualDisk
     {
         var read = await _inner.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false);
         var end = offset + read;
-        long current;
-        while ((current = Volatile.Read(ref _reached)) < end)
+        if (FurthestOffset.Raise(ref _reached, end) == end)
         {
-            if (Interlocked.CompareExchange(ref _reached, end, current) == current)
-            {
-                _progress.Report(end);
-                break;
-            }
+            _progress.Report(end);
         }
 
         return read;

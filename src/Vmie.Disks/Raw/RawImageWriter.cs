@@ -1,5 +1,6 @@
 using System.Buffers;
 using Vmie.Disks.Abstractions;
+using Vmie.Disks.Writing;
 
 namespace Vmie.Disks.Raw;
 
@@ -40,7 +41,7 @@ public static class RawImageWriter
                         var memory = buffer.AsMemory(0, chunk.Length);
                         await ReadExactlyAsync(disk, chunk.Offset, memory, token).ConfigureAwait(false);
                         await WriteSkippingZerosAsync(handle, memory, chunk.Offset, token).ConfigureAwait(false);
-                        bytesDone?.Report(RaiseTo(ref reached, chunk.Offset + chunk.Length));
+                        bytesDone?.Report(FurthestOffset.Raise(ref reached, chunk.Offset + chunk.Length));
                     }
                     finally
                     {
@@ -59,17 +60,6 @@ public static class RawImageWriter
             File.Delete(temporary);
             throw;
         }
-    }
-
-    /// <summary>Progress as the furthest disk offset converted so far (chunks finish out of order).</summary>
-    private static long RaiseTo(ref long reached, long value)
-    {
-        long current;
-        while ((current = Volatile.Read(ref reached)) < value && Interlocked.CompareExchange(ref reached, value, current) != current)
-        {
-        }
-
-        return Math.Max(current, value);
     }
 
     /// <summary>The allocated extents cut into chunks of at most <see cref="ChunkSize"/> bytes.</summary>
@@ -95,7 +85,7 @@ public static class RawImageWriter
             long position = 0;
             await foreach (var extent in disk.GetAllocatedExtentsAsync(cancellationToken).ConfigureAwait(false))
             {
-                await WriteZerosAsync(destination, extent.Offset - position, buffer, cancellationToken).ConfigureAwait(false);
+                await SequentialOutput.WriteZerosAsync(destination, extent.Offset - position, cancellationToken).ConfigureAwait(false);
                 for (var offset = extent.Offset; offset < extent.End; offset += ChunkSize)
                 {
                     var length = (int)Math.Min(ChunkSize, extent.End - offset);
@@ -107,7 +97,7 @@ public static class RawImageWriter
                 position = extent.End;
             }
 
-            await WriteZerosAsync(destination, disk.Capacity - position, buffer, cancellationToken).ConfigureAwait(false);
+            await SequentialOutput.WriteZerosAsync(destination, disk.Capacity - position, cancellationToken).ConfigureAwait(false);
             bytesDone?.Report(disk.Capacity);
         }
         finally
@@ -150,22 +140,6 @@ public static class RawImageWriter
         if (runStart >= 0)
         {
             await RandomAccess.WriteAsync(handle, chunk[runStart..], fileOffset + runStart, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task WriteZerosAsync(Stream destination, long count, byte[] buffer, CancellationToken cancellationToken)
-    {
-        if (count <= 0)
-        {
-            return;
-        }
-
-        Array.Clear(buffer, 0, (int)Math.Min(buffer.Length, count));
-        while (count > 0)
-        {
-            var length = (int)Math.Min(buffer.Length, count);
-            await destination.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-            count -= length;
         }
     }
 }
