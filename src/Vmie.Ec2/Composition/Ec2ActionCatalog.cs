@@ -1,3 +1,4 @@
+using Vmie.Ec2.Contracts.ImportImages;
 using Vmie.Ec2.Contracts.ImportSnapshots;
 using Vmie.Ec2.Contracts.Snapshots;
 using Vmie.Ec2.Contracts.Tags;
@@ -16,6 +17,10 @@ public static class Ec2ActionCatalog
             "ImportSnapshot", (service, request, context, ct) => service.ImportAsync(request, context, ct)),
         Ec2Action.Create<ImportSnapshotService, DescribeImportSnapshotTasksRequest, DescribeImportSnapshotTasksResult>(
             "DescribeImportSnapshotTasks", (service, request, context, ct) => service.DescribeAsync(request, context, ct)),
+        Ec2Action.Create<ImportImageService, ImportImageRequest, ImportImageResult>(
+            "ImportImage", (service, request, context, ct) => service.ImportAsync(request, context, ct)),
+        Ec2Action.Create<ImportImageService, DescribeImportImageTasksRequest, DescribeImportImageTasksResult>(
+            "DescribeImportImageTasks", (service, request, context, ct) => service.DescribeAsync(request, context, ct)),
         Ec2Action.Create<CancelImportTaskService, CancelImportTaskRequest, CancelImportTaskResult>(
             "CancelImportTask", (service, request, context, ct) => service.CancelAsync(request, context, ct)),
         Ec2Action.Create<SnapshotService, DescribeSnapshotsRequest, DescribeSnapshotsResult>(

@@ -29,6 +29,7 @@ public static class Ec2ServiceCollectionExtensions
         services.AddSingleton<ImportTaskRepository>();
         services.AddSingleton<SnapshotRepository>();
         services.AddSingleton<TagRepository>();
+        services.AddSingleton<TaskDiskRepository>();
 
         services.AddSingleton<ImportTaskSignal>();
         services.AddSingleton<ImportTaskCancellation>();
@@ -37,6 +38,7 @@ public static class Ec2ServiceCollectionExtensions
         services.AddSingleton<ImportSnapshotJob>();
 
         services.AddSingleton<ImportSnapshotService>();
+        services.AddSingleton<ImportImageService>();
         services.AddSingleton<CancelImportTaskService>();
         services.AddSingleton<SnapshotService>();
         services.AddSingleton<TagService>();

@@ -71,7 +71,7 @@ public sealed class ImportSnapshotService
         }
 
         var source = validated.Source ?? await _sourceResolver.ResolveAsync(validated.UrlToResolve!, context, cancellationToken);
-        await CheckBucketAsync(source.Bucket, context, cancellationToken);
+        await ImportSourceBuckets.RequireUsableAsync(_objects, source.Bucket, context, cancellationToken);
 
         if (request.DryRun == true)
         {
@@ -100,14 +100,13 @@ public sealed class ImportSnapshotService
         };
 
         var outcome = await _tasks.InsertAsync(
-            task, validated.Tags, ResourceKind.ImportSnapshotTask.ResourceType, [ImportTaskKind.ImportSnapshot], _options.MaxActiveImportTasksPerRegion, cancellationToken);
+            task, validated.Tags, ResourceKind.ImportSnapshotTask.ResourceType, ImportTaskKind.CountedTowardsActiveLimit, _options.MaxActiveImportTasksPerRegion, cancellationToken);
         switch (outcome.Result)
         {
             case ImportTaskInsertResult.ClientTokenTaken:
                 return await DescribeExistingAsync(outcome.Existing!, fingerprint, validated.ClientToken!, cancellationToken);
             case ImportTaskInsertResult.ActiveTaskLimitReached:
-                throw Ec2Errors.ResourceLimitExceeded(
-                    $"You have reached the limit of {_options.MaxActiveImportTasksPerRegion} active import snapshot tasks in region {context.Region}. Wait for a task to finish, or cancel one, and retry.");
+                throw ImportTaskLimits.ActiveTasksExceeded(_options.MaxActiveImportTasksPerRegion, context.Region);
         }
 
         // Accepted and reported as asked (clients and tooling expect it), but the operator must know the truth.
@@ -171,30 +170,5 @@ public sealed class ImportSnapshotService
 
         var tags = await _tags.GetAsync([existing.Id], cancellationToken);
         return ImportSnapshotTaskView.ToResult(existing, tags.GetValueOrDefault(existing.Id) ?? []);
-    }
-
-    // The bucket must be the caller's and in the request's region (N7/N8 of the error catalogue).
-    private async Task CheckBucketAsync(string bucketName, Ec2RequestContext context, CancellationToken cancellationToken)
-    {
-        BucketInfo? bucket;
-        try
-        {
-            bucket = await _objects.GetBucketAsync(bucketName, cancellationToken);
-        }
-        catch (ObjectStoreException e)
-        {
-            throw Ec2Errors.InvalidParameter($"Invalid S3 source location: the bucket '{bucketName}' cannot be used ({e.Message}).");
-        }
-
-        if (bucket is null || bucket.OwnerAccountId != context.AccountId)
-        {
-            throw Ec2Errors.InvalidParameter($"Invalid S3 source location: the bucket '{bucketName}' does not exist or is not owned by your account.");
-        }
-
-        if (!string.Equals(bucket.Region, context.Region, StringComparison.OrdinalIgnoreCase))
-        {
-            throw Ec2Errors.InvalidParameter(
-                $"The given S3 bucket is not local to the region: the bucket '{bucketName}' is in {bucket.Region}, the request is for {context.Region}. Use a bucket in {context.Region}.");
-        }
     }
 }

@@ -2,7 +2,7 @@ using Vmie.Storage.Metadata;
 
 namespace Vmie.Ec2.Persistence;
 
-/// <summary>The "ec2" component's tables: tasks, snapshots, tags and snapshot contents awaiting release.</summary>
+/// <summary>The "ec2" component's tables: tasks (and the disks of image tasks), snapshots, tags and snapshot contents awaiting release.</summary>
 public static class Ec2Schema
 {
     public const string Component = "ec2";
@@ -82,6 +82,30 @@ public static class Ec2Schema
                 snapshot_id  TEXT PRIMARY KEY NOT NULL,
                 requested_at INTEGER NOT NULL
             ) WITHOUT ROWID;
+            """),
+        new(Component, 2, """
+            -- One row per disk of an image task (ImportImage's disk containers, in request order: position 0 is the
+            -- boot disk). A disk comes from a file (format, source bucket/key, url as echoed) or from a snapshot
+            -- (source_snapshot_id); the task fills in device_name, snapshot_id, status, progress and size.
+            CREATE TABLE ec2_task_disks (
+                task_id            TEXT NOT NULL,
+                position           INTEGER NOT NULL,
+                format             TEXT,
+                source_bucket      TEXT,
+                source_key         TEXT,
+                url                TEXT,
+                description        TEXT,
+                device_name        TEXT,
+                source_snapshot_id TEXT,
+                snapshot_id        TEXT,
+                status             TEXT NOT NULL,
+                status_message     TEXT,
+                progress           INTEGER,
+                disk_image_size    INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (task_id, position)
+            ) WITHOUT ROWID;
+            CREATE INDEX ec2_task_disks_source_snapshot ON ec2_task_disks(source_snapshot_id) WHERE source_snapshot_id IS NOT NULL;
+            CREATE INDEX ec2_task_disks_snapshot ON ec2_task_disks(snapshot_id) WHERE snapshot_id IS NOT NULL;
             """),
     ];
 }

@@ -30,14 +30,33 @@ public sealed class ImportTaskRepository
     /// (the existing task is returned) or <paramref name="maxActiveTasks"/> tasks of <paramref name="countedKinds"/>
     /// are already active or deleting in the task's account and region.
     /// </summary>
+    public Task<ImportTaskInsertOutcome> InsertAsync(
+        ImportTaskRecord task,
+        IReadOnlyList<ResourceTag> tags,
+        string tagResourceType,
+        IReadOnlyList<string> countedKinds,
+        int maxActiveTasks,
+        CancellationToken cancellationToken = default) =>
+        InsertAsync(task, [], tags, tagResourceType, countedKinds, maxActiveTasks, cancellationToken);
+
+    /// <summary>
+    /// Inserts an image task with its disks (in the same transaction), under the same rules as
+    /// <see cref="InsertAsync(ImportTaskRecord, IReadOnlyList{ResourceTag}, string, IReadOnlyList{string}, int, CancellationToken)"/>.
+    /// </summary>
     public async Task<ImportTaskInsertOutcome> InsertAsync(
         ImportTaskRecord task,
+        IReadOnlyList<TaskDiskRecord> disks,
         IReadOnlyList<ResourceTag> tags,
         string tagResourceType,
         IReadOnlyList<string> countedKinds,
         int maxActiveTasks,
         CancellationToken cancellationToken = default)
     {
+        if (disks.Any(d => d.TaskId != task.Id))
+        {
+            throw new ArgumentException($"Every disk must belong to task {task.Id}.", nameof(disks));
+        }
+
         await using var connection = _database.OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
@@ -79,6 +98,7 @@ public sealed class ImportTaskRepository
         }
 
         await TagRepository.InsertAsync(connection, transaction, task.Id, tagResourceType, task.AccountId, task.Region, tags, cancellationToken);
+        await TaskDiskRepository.InsertAsync(connection, transaction, disks, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ImportTaskInsertOutcome(ImportTaskInsertResult.Inserted, null, 0);
     }
@@ -160,6 +180,11 @@ public sealed class ImportTaskRepository
             ("$ends", endsNow), ("$id", id)))
         {
             await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (endsNow)
+        {
+            await TaskDiskRepository.EndUnfinishedAsync(connection, transaction, id, ImportTaskStatus.Deleted, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

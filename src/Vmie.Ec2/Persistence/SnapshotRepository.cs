@@ -64,7 +64,8 @@ public sealed class SnapshotRepository
         }
 
         await using (var user = SqliteStatement.Create(connection, transaction, """
-            SELECT id FROM ec2_tasks WHERE status IN ($active, $deleting) AND (source_snapshot_id = $id OR snapshot_id = $id) ORDER BY seq LIMIT 1;
+            SELECT id FROM ec2_tasks WHERE status IN ($active, $deleting) AND (source_snapshot_id = $id OR snapshot_id = $id
+                OR id IN (SELECT task_id FROM ec2_task_disks WHERE source_snapshot_id = $id OR snapshot_id = $id)) ORDER BY seq LIMIT 1;
             """, ("$active", ImportTaskStatus.Active), ("$deleting", ImportTaskStatus.Deleting), ("$id", id)))
         {
             if (await user.ExecuteScalarAsync(cancellationToken) is string taskId)

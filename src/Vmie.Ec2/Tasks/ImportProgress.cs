@@ -7,6 +7,9 @@ namespace Vmie.Ec2.Tasks;
 public static class ImportProgress
 {
     public const int Initial = 3;
+
+    /// <summary>What an import-image task shows while pending, as AWS answers ImportImage.</summary>
+    public const int ImageInitial = 2;
     public const int Last = 99;
 
     public static int FromBytes(long processed, long total)

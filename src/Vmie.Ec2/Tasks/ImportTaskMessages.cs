@@ -27,4 +27,18 @@ public static class ImportTaskMessages
         $"ServerError: An internal error stopped the import; the vmie server log has the details for task {taskId}.";
 
     public const string Interrupted = "ServerError: The import was interrupted too many times (the server stopped while it ran) and was abandoned.";
+
+    /// <summary>ImportImage imports disks smaller than 8 TiB (spec §5.1.11); larger ones end the task with <see cref="DiskTooLargeForImportImage"/>.</summary>
+    public const long MaxImportImageDiskBytes = 8L << 40;
+
+    /// <summary>Disk images must be smaller than 16 TiB (spec §5.1.11); larger ones end the task with <see cref="DiskImageTooLarge"/>.</summary>
+    public const long MaxDiskImageBytes = 16L << 40;
+
+    public static string DiskTooLargeForImportImage(int position, long bytes) =>
+        DiskValidationFailed($"Disk {position + 1} is {FormatTiB(bytes)} TiB ({bytes} bytes); ImportImage imports disks smaller than 8 TiB. Import a larger disk with ImportSnapshot");
+
+    public static string DiskImageTooLarge(long bytes) =>
+        DiskValidationFailed($"The disk image is {FormatTiB(bytes)} TiB ({bytes} bytes); disk images must be smaller than 16 TiB");
+
+    private static string FormatTiB(long bytes) => (bytes / (double)(1L << 40)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 }
