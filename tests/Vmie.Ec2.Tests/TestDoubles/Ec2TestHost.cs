@@ -82,6 +82,10 @@ internal sealed class Ec2TestHost : IAsyncDisposable
 
     public ImportSnapshotService ImportSnapshot => _provider.GetRequiredService<ImportSnapshotService>();
 
+    public ImportImageService ImportImage => _provider.GetRequiredService<ImportImageService>();
+
+    public TaskDiskRepository TaskDisks => _provider.GetRequiredService<TaskDiskRepository>();
+
     public CancelImportTaskService CancelImportTask => _provider.GetRequiredService<CancelImportTaskService>();
 
     public SnapshotService SnapshotService => _provider.GetRequiredService<SnapshotService>();
