@@ -92,7 +92,7 @@ public sealed class LinuxGuestImages : IDisposable
                 file.SetLength(32 * MiB);
             }
 
-            ImageTool.Run("mkfs.vfat", "dosfstools", "-F", "32", esp);
+            ImageTool.Run("mkfs.vfat", "dosfstools", esp);
             var loader = path + ".efi";
             File.WriteAllBytes(loader, [0x4D, 0x5A, 1, 2, 3, 4]);
             ImageTool.Run("mmd", "mtools", "-i", esp, "::/EFI", "::/EFI/BOOT");
