@@ -109,6 +109,23 @@ public sealed class ImageImportPipelineTests : IClassFixture<LinuxGuestImages>, 
         Assert.Empty(_reporter.ProgressErrors);
     }
 
+    [SkippableFact]
+    public async Task An_ova_with_two_disks_converts_both_in_parallel_from_the_one_object()
+    {
+        var boot = ImageTool.Convert(_images.BiosOnly, "vmdk", ".vmdk");
+        var data = ImageTool.Convert(_images.Data, "vhdx", ".vhdx");
+        var ova = OvaFile.Write(Path.Combine(_images.Scratch, "two.ova"), [(boot, new FileInfo(_images.BiosOnly).Length), (data, new FileInfo(_images.Data).Length)]);
+        await UploadAsync("vm/two.ova", ova);
+
+        var outcome = await RunAsync([new ImageImportDisk(Bucket, "vm/two.ova", "OVA", null)]);
+
+        Assert.Equal([("/dev/sda1", "VMDK", 0), ("/dev/sdb", "VHDX", 0)], outcome.Disks.Select(disk => (disk.DeviceName, disk.Format, disk.ContainerIndex)));
+        Assert.Equal([new FileInfo(boot).Length, new FileInfo(data).Length], outcome.Disks.Select(disk => disk.DiskImageSize));
+        await AssertSnapshotEqualsAsync("snap-0", _images.BiosOnly);
+        await AssertSnapshotEqualsAsync("snap-1", _images.Data);
+        Assert.Empty(_reporter.ProgressErrors);
+    }
+
     [SkippableTheory]
     [InlineData("vpc", ".vhd", "VHD")]
     [InlineData("vhdx", ".vhdx", "VHDX")]
