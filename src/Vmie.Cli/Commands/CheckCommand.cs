@@ -104,39 +104,24 @@ internal static class CheckCommand
             extents = ExtentFiles.Beside(image);
         }
 
-        var opened = await DiskImageOpener.OpenAsync(source, extents, cancellationToken).ConfigureAwait(false);
+        var opened = await VirtualMachineImage.OpenAsync(source, image, extents, cancellationToken).ConfigureAwait(false);
         owned.Add(opened);
-        if (opened.Disk.Capacity == 0)
+        if (opened.Disks[0].Disk.Capacity == 0)
         {
             // Any bytes are a raw disk, but no bytes are no disk: nothing to inspect, not an OS-less guest.
             throw new InvalidDiskImageException($"{image}: the image is empty (0 bytes).");
         }
 
-        var name = image;
-        if (opened.Package is not { } package)
+        // An OVA is a whole VM: every disk, in the descriptor's order.
+        var inputs = new List<InspectedDiskInput>();
+        foreach (var disk in opened.Disks)
         {
-            return [Input(opened, name, owned)];
-        }
-
-        // An OVA is a whole VM: every disk, in the descriptor's order (the first is already open).
-        var inputs = new List<InspectedDiskInput> { Input(opened, $"{name}:{package.Disks[0].FileName}", owned) };
-        foreach (var disk in package.Disks.Skip(1))
-        {
-            var other = await disk.OpenAsync(cancellationToken).ConfigureAwait(false);
-            owned.Add(other);
-            inputs.Add(Input(other, $"{name}:{disk.FileName}", owned));
+            var blocks = new VirtualDiskBlockSource(disk.Disk, ownsDisk: false);
+            owned.Add(blocks);
+            inputs.Add(new InspectedDiskInput(blocks, disk.Name, opened.Format == DiskFormat.Ova ? $"OVA {disk.FormatName}" : disk.FormatName));
         }
 
         return inputs;
-    }
-
-    private static InspectedDiskInput Input(OpenedDiskImage opened, string name, List<IAsyncDisposable> owned)
-    {
-        var blocks = new VirtualDiskBlockSource(opened.Disk, ownsDisk: false);
-        owned.Add(blocks);
-        var format = DiskFormatSniffer.Name(opened.Format);
-        var formatName = opened.Subformat.Length == 0 || string.Equals(opened.Subformat, format, StringComparison.OrdinalIgnoreCase) ? format : $"{format} {opened.Subformat}";
-        return new InspectedDiskInput(blocks, name, formatName);
     }
 
     private sealed class ClientDisposal(AmazonS3Client client) : IAsyncDisposable

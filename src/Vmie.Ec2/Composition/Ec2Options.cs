@@ -6,6 +6,12 @@ public sealed class Ec2Options
     /// <summary>Tasks converted at the same time by one runner.</summary>
     public int ImportWorkerCount { get; set; } = 2;
 
+    /// <summary>
+    /// Disk conversions the process runs at once over all tasks (each already uses every core); the disks of one
+    /// import-image task convert in parallel within this budget.
+    /// </summary>
+    public int ConversionConcurrency { get; set; } = 2;
+
     /// <summary>Import tasks an account may have active (or being cancelled) in a region; AWS's default is 5.</summary>
     public int MaxActiveImportTasksPerRegion { get; set; } = 5;
 
@@ -37,6 +43,7 @@ public sealed class Ec2Options
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ImportWorkerCount, 1, nameof(ImportWorkerCount));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ConversionConcurrency, 1, nameof(ConversionConcurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxActiveImportTasksPerRegion, 1, nameof(MaxActiveImportTasksPerRegion));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxImportAttempts, 1, nameof(MaxImportAttempts));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));

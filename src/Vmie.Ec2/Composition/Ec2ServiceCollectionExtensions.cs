@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vmie.Ec2.ImageImports;
 using Vmie.Ec2.Imports;
 using Vmie.Ec2.Persistence;
 using Vmie.Ec2.Snapshots;
@@ -36,6 +37,8 @@ public static class Ec2ServiceCollectionExtensions
         services.AddSingleton<SnapshotContentReleaser>();
         services.AddSingleton<SnapshotReleaseSignal>();
         services.AddSingleton<ImportSnapshotJob>();
+        services.AddSingleton<ConversionBudget>();
+        services.AddSingleton<ImageImportPipeline>();
 
         services.AddSingleton<ImportSnapshotService>();
         services.AddSingleton<ImportImageService>();

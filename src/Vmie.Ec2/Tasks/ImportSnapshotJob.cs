@@ -1,6 +1,4 @@
 using Vmie.Disks.Abstractions;
-using Vmie.Disks.Detection;
-using Vmie.Disks.Vmdk;
 using Vmie.Ec2.Imports;
 using Vmie.Ec2.Persistence;
 using Vmie.Storage.Objects;
@@ -38,21 +36,13 @@ public sealed class ImportSnapshotJob
         var bucket = task.SourceBucket ?? throw new InvalidOperationException($"Task {task.Id} has no source bucket.");
         var key = task.SourceKey ?? throw new InvalidOperationException($"Task {task.Id} has no source key.");
 
-        // The bucket may have been deleted, or deleted and created again by someone else, since the request.
-        var bucketInfo = await _objects.GetBucketAsync(bucket, cancellationToken);
-        if (bucketInfo is null)
-        {
-            throw new ImportTaskFailedException(ImportTaskMessages.SourceNotFound);
-        }
-
-        if (bucketInfo.OwnerAccountId != task.AccountId)
-        {
-            throw new ImportTaskFailedException("ClientError: Disk validation failed [We do not have access to the given resource. Reason 403 Forbidden]");
-        }
-
-        var source = await OpenSourceAsync(bucket, key, cancellationToken);
+        var source = await ImportSourceOpener.OpenObjectAsync(_objects, task.AccountId, bucket, key, cancellationToken);
         var sourceLength = source.Length;
-        await using var disk = await OpenDiskAsync(parameters.Format, source, cancellationToken);
+
+        // An OVA holds a whole VM, possibly several disks: ImportSnapshot takes one disk image.
+        await using var image = await ImportSourceOpener.OpenImageAsync(
+            parameters.Format, source, $"s3://{bucket}/{key}", ImportTaskMessages.DiskValidationFailed(ImportTaskMessages.OvaForSnapshot), cancellationToken);
+        var disk = image.Disks[0].Disk;
         await reporter.SetStageAsync(ImportTaskMessages.Converting, sourceLength, cancellationToken);
         reporter.SetTotal(disk.Capacity);
 
@@ -85,81 +75,5 @@ public sealed class ImportSnapshotJob
             CompletionTime = _time.GetUtcNow(),
             SourceTaskId = task.Id,
         };
-    }
-
-    private async Task<ObjectReadHandle> OpenSourceAsync(string bucket, string key, CancellationToken cancellationToken)
-    {
-        ObjectReadHandle handle;
-        try
-        {
-            handle = await _objects.OpenReadAsync(bucket, key, cancellationToken);
-        }
-        catch (ObjectStoreException e) when (e.Code is "NoSuchKey" or "NoSuchBucket")
-        {
-            throw new ImportTaskFailedException(ImportTaskMessages.SourceNotFound);
-        }
-
-        if (handle.Length == 0)
-        {
-            await handle.DisposeAsync();
-            throw new ImportTaskFailedException(ImportTaskMessages.SourceEmpty);
-        }
-
-        return handle;
-    }
-
-    /// <summary>
-    /// Opens the source as the format its content shows, which must be the declared one; the disk owns the
-    /// source from then on (or it is disposed here on failure). A VMDK must be stream-optimized (spec §13, I4).
-    /// </summary>
-    private static async Task<IVirtualDisk> OpenDiskAsync(string declaredFormat, ObjectReadHandle source, CancellationToken cancellationToken)
-    {
-        OpenedDiskImage? opened = null;
-        try
-        {
-            var detected = await DiskFormatSniffer.DetectAsync(source, cancellationToken);
-            if (detected == DiskFormat.Ova)
-            {
-                // An OVA holds a whole VM, possibly several disks: ImportSnapshot takes one disk image.
-                throw new ImportTaskFailedException(ImportTaskMessages.DiskValidationFailed(ImportTaskMessages.OvaForSnapshot));
-            }
-
-            if (DiskFormatSniffer.Mismatch(declaredFormat, detected) is { } mismatch)
-            {
-                throw new ImportTaskFailedException(ImportTaskMessages.DiskValidationFailed(mismatch));
-            }
-
-            if (detected == DiskFormat.VmdkDescriptor)
-            {
-                // The descriptor names its data in other files: not a stream-optimized VMDK.
-                throw new ImportTaskFailedException(ImportTaskMessages.UnsupportedVmdk);
-            }
-
-            opened = await DiskImageOpener.OpenAsync(source, resolveExtent: null, cancellationToken);
-            if (opened.Disk is VmdkDisk { IsStreamOptimized: false })
-            {
-                throw new ImportTaskFailedException(ImportTaskMessages.UnsupportedVmdk);
-            }
-
-            return opened.Disk;
-        }
-        catch (InvalidDiskImageException e)
-        {
-            await source.DisposeAsync();
-            throw new ImportTaskFailedException(ImportTaskMessages.DiskValidationFailed(e.Message));
-        }
-        catch
-        {
-            if (opened is not null)
-            {
-                await opened.DisposeAsync();
-            }
-            else
-            {
-                await source.DisposeAsync();
-            }
-
-            throw;
-        }
     }
 }

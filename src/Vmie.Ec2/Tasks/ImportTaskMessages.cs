@@ -1,3 +1,5 @@
+using Vmie.Guest.Inspection;
+
 namespace Vmie.Ec2.Tasks;
 
 /// <summary>StatusMessage values: the phases of an active task and the wording of its endings.</summary>
@@ -7,11 +9,19 @@ public static class ImportTaskMessages
     public const string Validating = "validating";
     public const string Converting = "downloading/converting";
 
+    /// <summary>Phases of an import-image task (spec §3.1), after <see cref="Validating"/>.</summary>
+    public const string Validated = "validated";
+
+    public const string ImageConverting = "converting";
+
     /// <summary>Status message of a task ended by CancelImportTask.</summary>
     public const string Cancelled = "User initiated task cancelation";
 
     /// <summary>AWS's wording for a source object that cannot be read because it is not there.</summary>
     public const string SourceNotFound = "ClientError: Disk validation failed [We do not have access to the given resource. Reason 404 Not Found]";
+
+    /// <summary>AWS's wording for a source object in a bucket the caller does not own.</summary>
+    public const string SourceForbidden = "ClientError: Disk validation failed [We do not have access to the given resource. Reason 403 Forbidden]";
 
     public const string SourceEmpty = "ClientError: Disk validation failed [Invalid disk image size 0: the S3 object is empty]";
 
@@ -28,17 +38,27 @@ public static class ImportTaskMessages
 
     public const string Interrupted = "ServerError: The import was interrupted too many times (the server stopped while it ran) and was abandoned.";
 
-    /// <summary>ImportImage imports disks smaller than 8 TiB (spec §5.1.11); larger ones end the task with <see cref="DiskTooLargeForImportImage"/>.</summary>
-    public const long MaxImportImageDiskBytes = 8L << 40;
+    /// <summary>Spec §5.1 item 8 (more than 21 disks once OVAs are expanded); the wording shared with `vmie check`.</summary>
+    public const string TooManyDisks = ImportStatusMessages.TooManyVolumes;
 
-    /// <summary>Disk images must be smaller than 16 TiB (spec §5.1.11); larger ones end the task with <see cref="DiskImageTooLarge"/>.</summary>
-    public const long MaxDiskImageBytes = 16L << 40;
+    /// <summary>Spec §5.1 item 11: ImportImage imports disks smaller than 8 TiB (no documented wording, §13.6).</summary>
+    public const string ImportImageDiskTooLarge = ImportStatusMessages.ImportImageDiskTooLarge;
 
-    public static string DiskTooLargeForImportImage(int position, long bytes) =>
-        DiskValidationFailed($"Disk {position + 1} is {FormatTiB(bytes)} TiB ({bytes} bytes); ImportImage imports disks smaller than 8 TiB. Import a larger disk with ImportSnapshot");
+    /// <summary>Spec §5.1 item 11: disk images must be smaller than 16 TiB (no documented wording, §13.6).</summary>
+    public const string ImageTooLarge = ImportStatusMessages.ImageTooLarge;
 
-    public static string DiskImageTooLarge(long bytes) =>
-        DiskValidationFailed($"The disk image is {FormatTiB(bytes)} TiB ({bytes} bytes); disk images must be smaller than 16 TiB");
+    /// <summary>Ours, in AWS's style: an OVA is a whole VM, so it cannot be one container among others.</summary>
+    public const string OvaNotSoleContainer = "ClientError: Disk validation failed [An OVA holds a whole VM; it must be the only disk container of the import]";
 
-    private static string FormatTiB(long bytes) => (bytes / (double)(1L << 40)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Ours, in AWS's style: the request's Architecture is not the guest's.</summary>
+    public static string ArchitectureMismatch(string requested, string guest) =>
+        $"ClientError: Unsupported configuration - The requested architecture {requested} does not match the guest's architecture {guest}";
+
+    /// <summary>Ours, in AWS's style: the request's Platform is not the guest's operating system.</summary>
+    public static string PlatformMismatch(string requested, string guest) =>
+        $"ClientError: Unsupported configuration - The requested platform {requested} does not match the guest's operating system ({guest})";
+
+    /// <summary>Ours, in AWS's style: the requested BootMode is one the guest's disks cannot start in.</summary>
+    public static string BootModeUnsupported(string requested, string supported) =>
+        $"ClientError: Unsupported configuration - The requested boot mode {requested} is not supported by the VM, which boots in {supported} only";
 }
