@@ -131,6 +131,7 @@ public static class GuestInspector
             }
 
             var esp = await ReadEfiSystemPartitionAsync(volumeSet, opened, errors, cancellationToken).ConfigureAwait(false);
+            // For Windows the boot volumes decide (WindowsBootModes shares BootModes' bit values); otherwise layout and boot loader.
             var (bootModes, bootEvidence) = windowsBoot is null
                 ? BootModeDetector.Detect(volumeSet.PartitionTables[0], esp, linux?.BootLoader)
                 : ((BootModes)(int)windowsBoot.SupportedModes, windowsBoot.Evidence);
