@@ -1,4 +1,5 @@
 using Vmie.Guest.Inspection;
+using Vmie.Guest.Windows;
 
 namespace Vmie.Cli.Check;
 
@@ -13,6 +14,7 @@ internal sealed record CheckReport(
     IReadOnlyList<InspectedMount> Mounts,
     string BootModes,
     IReadOnlyList<string> BootModeEvidence,
+    CheckReport.WindowsBootEntry? WindowsBoot,
     IReadOnlyList<Verdict> Verdicts)
 {
     public static CheckReport From(GuestInspection inspection)
@@ -34,6 +36,9 @@ internal sealed record CheckReport(
             inspection.Mounts,
             BootModesText(inspection.BootModes),
             inspection.BootModeEvidence,
+            inspection.WindowsBoot is { } boot
+                ? new WindowsBootEntry(WindowsBootModesText(boot.SupportedModes), WindowsBootModesText(boot.DefaultMode), boot.GptToMbrConversion, boot.IsEmsEnabled)
+                : null,
             inspection.Verdicts);
     }
 
@@ -44,6 +49,11 @@ internal sealed record CheckReport(
         Vmie.Guest.Inspection.BootModes.Uefi => "uefi",
         _ => "none",
     };
+
+    public static string WindowsBootModesText(WindowsBootModes modes) => BootModesText((Vmie.Guest.Inspection.BootModes)(int)modes);
+
+    /// <summary>A Windows guest's boot facts (spec §4.3): modes its boot volumes support, the default, GPT→MBR conversion, EMS.</summary>
+    internal sealed record WindowsBootEntry(string SupportedModes, string DefaultMode, bool GptToMbrConversion, bool EmsEnabled);
 
     internal sealed record DiskEntry(int Index, string Name, string Format, long VirtualSize, string? PartitionTable, IReadOnlyList<PartitionEntry> Partitions);
 

@@ -54,6 +54,12 @@ internal static class CheckReportWriter
             Console.WriteLine($"  {line}");
         }
 
+        if (inspection.WindowsBoot is { } windowsBoot)
+        {
+            Console.WriteLine($"windows boot: default {CheckReport.WindowsBootModesText(windowsBoot.DefaultMode)}, "
+                + $"GPT to MBR conversion {(windowsBoot.GptToMbrConversion ? "yes" : "no")}, EMS {(windowsBoot.IsEmsEnabled ? "on" : "off")}");
+        }
+
         if (useTables && inspection.Verdicts.Count > 0)
         {
             var verdicts = new Table().AddColumns("severity", "status message", "evidence", "fix");

@@ -1,4 +1,5 @@
 using Vmie.Guest.Linux;
+using Vmie.Guest.Windows;
 
 namespace Vmie.Guest.Inspection;
 
@@ -25,6 +26,9 @@ public sealed record GuestInspection
 
     /// <summary>The Windows installations found; their facts come from the Windows inspection (integration point).</summary>
     public IReadOnlyList<WindowsSystemRoot> WindowsRoots { get; init; } = [];
+
+    /// <summary>For a Windows guest: the boot disk's Windows boot facts (modes, default mode, GPT→MBR conversion, EMS).</summary>
+    public WindowsBootInspection? WindowsBoot { get; init; }
 
     public required BootModes BootModes { get; init; }
 

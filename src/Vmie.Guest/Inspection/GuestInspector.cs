@@ -92,7 +92,9 @@ public static class GuestInspector
                 };
             }
 
-            // A Windows system volume: its facts (registry, PE headers, NTFS free space) judged against spec §4.2.2 and §5.3.
+            // A Windows system volume: its facts (registry, PE headers, NTFS free space) judged against spec §4.2.2 and §5.3,
+            // and the boot disk's Windows boot volumes for the modes of §4.3.
+            WindowsBootInspection? windowsBoot = null;
             if (operatingSystem is null && windowsRoots.Count > 0)
             {
                 var rootVolume = volumeSet.Volumes.First(volume => volume.DeviceName == windowsRoots[0].DeviceName);
@@ -123,12 +125,16 @@ public static class GuestInspector
                         },
                         null,
                         rootVolume.DeviceName);
-                    facts = facts with { WindowsVerdicts = WindowsVerdictRules.Evaluate(windows, rootVolume.DeviceName) };
+                    windowsBoot = await WindowsBootDetector.DetectAsync(disks[0], volumeSet, opened, cancellationToken).ConfigureAwait(false);
+                    facts = facts with { WindowsVerdicts = WindowsVerdictRules.Evaluate(windows, rootVolume.DeviceName, windowsBoot) };
                 }
             }
 
             var esp = await ReadEfiSystemPartitionAsync(volumeSet, opened, errors, cancellationToken).ConfigureAwait(false);
-            var (bootModes, bootEvidence) = BootModeDetector.Detect(volumeSet.PartitionTables[0], esp, linux?.BootLoader);
+            // For Windows the boot volumes decide (WindowsBootModes shares BootModes' bit values); otherwise layout and boot loader.
+            var (bootModes, bootEvidence) = windowsBoot is null
+                ? BootModeDetector.Detect(volumeSet.PartitionTables[0], esp, linux?.BootLoader)
+                : ((BootModes)(int)windowsBoot.SupportedModes, windowsBoot.Evidence);
             facts = facts with { BootModes = bootModes, EfiSystemPartition = esp };
 
             return new GuestInspection
@@ -141,6 +147,7 @@ public static class GuestInspector
                 LinuxRootDevices = facts.LinuxRootDevices,
                 Mounts = mounts,
                 WindowsRoots = windowsRoots,
+                WindowsBoot = windowsBoot,
                 BootModes = bootModes,
                 BootModeEvidence = bootEvidence,
                 Verdicts = VerdictRules.Evaluate(facts),

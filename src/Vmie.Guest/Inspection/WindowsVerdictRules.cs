@@ -11,7 +11,8 @@ public static class WindowsVerdictRules
     /// <summary>Spec §5.3 item 1: at least 6 GiB free on the root volume.</summary>
     public const long MinimumFreeBytes = 6L << 30;
 
-    public static IReadOnlyList<Verdict> Evaluate(WindowsInspection windows, string device)
+    /// <param name="boot">The boot disk's Windows boot facts, when known: they sharpen the UEFI requirement and add EMS and GPT→MBR findings.</param>
+    public static IReadOnlyList<Verdict> Evaluate(WindowsInspection windows, string device, WindowsBootInspection? boot = null)
     {
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentNullException.ThrowIfNull(device);
@@ -58,9 +59,28 @@ public static class WindowsVerdictRules
             verdicts.Add(Fail("windows-hyper-v-role", ImportStatusMessages.WindowsFirstBootFailure, $"{device}: SYSTEM Services\\vmms (the Hyper-V Virtual Machine Management service) is installed", "Remove the Hyper-V server role, then export the VM again."));
         }
 
-        if (row.RequiresUefi)
+        if (row.RequiresUefi && boot is not null && !boot.SupportedModes.HasFlag(WindowsBootModes.Uefi))
+        {
+            verdicts.Add(Fail("windows-requires-uefi", ImportStatusMessages.WindowsFirstBootFailure,
+                $"{versionEvidence}; {row.Product} requires UEFI boot, but the boot disk has no EFI System Partition with \\EFI\\Microsoft\\Boot\\bootmgfw.efi",
+                "Convert the disk to GPT with an EFI System Partition (mbr2gpt), then import with --boot-mode uefi."));
+        }
+        else if (row.RequiresUefi && boot?.DefaultMode != WindowsBootModes.Uefi)
         {
             verdicts.Add(Warning("windows-requires-uefi", $"{row.Product} requires UEFI boot", versionEvidence, "Import with --boot-mode uefi."));
+        }
+
+        if (boot?.IsEmsEnabled == true)
+        {
+            verdicts.Add(Warning("windows-ems", "Emergency Management Services (EMS) is enabled in the BCD store; it is not supported and will be disabled in the imported image",
+                string.Join(" ", boot.Evidence.Where(line => line.Contains("EMS", StringComparison.Ordinal))), "Nothing to do, or turn EMS off with bcdedit /ems off before export (spec §5.3 item 4)."));
+        }
+
+        if (boot?.GptToMbrConversion == true)
+        {
+            verdicts.Add(new Verdict("windows-gpt-to-mbr", VerdictSeverity.Info,
+                "The UEFI GPT boot disk will be converted to an MBR disk with a BIOS boot partition on import",
+                $"{boot.Disk.Format} image, {boot.Disk.VirtualSize} bytes, {boot.Disk.PrimaryPartitionCount} primary partitions", "Nothing to do (spec §4.3)."));
         }
 
         if (windows.Pagefile?.IsSystemManaged == true)
