@@ -103,7 +103,7 @@ public sealed class SnapshotService
     }
 
     /// <summary>
-    /// Deletes a snapshot of the caller: the metadata goes and its contents are queued for release in one
+    /// Deletes a snapshot of the caller, refused (InvalidSnapshot.InUse) while an AMI maps it or a task uses it: the metadata goes and its contents are queued for release in one
     /// transaction; the task runner releases them in the background. The answer does not wait for the blocks
     /// to be deleted: for a large snapshot that outlasts the AWS CLI's read timeout, and its retry would find
     /// the snapshot gone (InvalidSnapshot.NotFound) for a delete that succeeded.
@@ -128,7 +128,7 @@ public sealed class SnapshotService
             case SnapshotDeleteResult.NotFound:
                 throw ResourceKind.Snapshot.NotFound(id);
             case SnapshotDeleteResult.InUse:
-                throw new Ec2Exception("InvalidSnapshot.InUse", $"The snapshot {id} is currently in use by {outcome.UsedByTaskId}.");
+                throw new Ec2Exception("InvalidSnapshot.InUse", $"The snapshot {id} is currently in use by {outcome.UsedBy}.");
         }
 
         _releases.NotifyReleaseQueued();
