@@ -27,16 +27,10 @@ public sealed class VolumeRepository
     {
         await using var connection = _database.OpenConnection();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        if (volume.ClientToken is not null)
+        if (volume.ClientToken is not null
+            && await FindByClientTokenAsync(connection, transaction, volume.AccountId, volume.Region, volume.ClientToken, cancellationToken) is { } existing)
         {
-            await using var find = SqliteStatement.Create(connection, transaction,
-                $"SELECT {Columns} FROM ec2_volumes WHERE account_id = $a AND region = $r AND client_token = $token;",
-                ("$a", volume.AccountId), ("$r", volume.Region), ("$token", volume.ClientToken));
-            var existing = await ReadAllAsync(find, cancellationToken);
-            if (existing.Count > 0)
-            {
-                return new VolumeInsertOutcome(VolumeInsertResult.ClientTokenTaken, existing[0]);
-            }
+            return new VolumeInsertOutcome(VolumeInsertResult.ClientTokenTaken, existing);
         }
 
         await using (var insert = SqliteStatement.Create(connection, transaction, """
@@ -57,6 +51,12 @@ public sealed class VolumeRepository
         await TagRepository.InsertAsync(connection, transaction, volume.Id, ResourceKind.Volume.ResourceType, volume.AccountId, volume.Region, tags, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new VolumeInsertOutcome(VolumeInsertResult.Inserted, null);
+    }
+
+    public async Task<VolumeRecord?> FindByClientTokenAsync(string accountId, string region, string clientToken, CancellationToken cancellationToken = default)
+    {
+        await using var connection = _database.OpenConnection();
+        return await FindByClientTokenAsync(connection, null, accountId, region, clientToken, cancellationToken);
     }
 
     /// <summary>The volumes of an account and region whose IDs are listed, in creation order (unknown IDs are absent).</summary>
@@ -105,6 +105,14 @@ public sealed class VolumeRepository
 
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    private static async Task<VolumeRecord?> FindByClientTokenAsync(SqliteConnection connection, SqliteTransaction? transaction, string accountId, string region, string clientToken, CancellationToken cancellationToken)
+    {
+        await using var command = SqliteStatement.Create(connection, transaction,
+            $"SELECT {Columns} FROM ec2_volumes WHERE account_id = $a AND region = $r AND client_token = $token;",
+            ("$a", accountId), ("$r", region), ("$token", clientToken));
+        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
     }
 
     private static async Task<IReadOnlyList<VolumeRecord>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
