@@ -141,7 +141,8 @@ public sealed class VolumeService
             MultiAttachEnabled = multiAttach,
             ClientToken = clientToken,
             RequestFingerprint = fingerprint,
-            CreateTime = _time.GetUtcNow(),
+            // Whole milliseconds, as EC2 reports and the database keeps them: the answer matches later descriptions.
+            CreateTime = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds()),
         };
 
         var outcome = await _volumes.InsertAsync(volume, tags, cancellationToken);

@@ -17,11 +17,16 @@ public sealed class Ec2CompositionTests
         var actions = Ec2ActionCatalog.Actions;
 
         Assert.Equal(
-            ["CancelImportTask", "CreateTags", "DeleteSnapshot", "DeleteTags", "DescribeImportSnapshotTasks", "DescribeSnapshots", "DescribeTags", "ImportSnapshot"],
+            [
+                "CancelImportTask", "CreateTags", "CreateVolume", "DeleteSnapshot", "DeleteTags", "DeleteVolume", "DeregisterImage", "DescribeImages",
+                "DescribeImportSnapshotTasks", "DescribeSnapshots", "DescribeTags", "DescribeVolumes", "ImportSnapshot", "RegisterImage",
+            ],
             actions.Select(a => a.Name).Order(StringComparer.Ordinal));
         Assert.All(actions, a => Assert.Equal(a.Name + "Request", a.RequestType.Name));
-        Assert.All(actions.Where(a => a.ResultType is not null), a => Assert.Equal(a.Name + "Result", a.ResultType!.Name));
-        Assert.Equal(["CreateTags", "DeleteSnapshot", "DeleteTags"], actions.Where(a => a.ResultType is null).Select(a => a.Name).Order(StringComparer.Ordinal));
+
+        // The model's output shape of CreateVolume is Volume itself.
+        Assert.All(actions.Where(a => a.ResultType is not null), a => Assert.Equal(a.Name == "CreateVolume" ? "Volume" : a.Name + "Result", a.ResultType!.Name));
+        Assert.Equal(["CreateTags", "DeleteSnapshot", "DeleteTags", "DeleteVolume"], actions.Where(a => a.ResultType is null).Select(a => a.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -77,9 +82,9 @@ public sealed class Ec2CompositionTests
     }
 
     [Fact]
-    public void The_schema_is_one_numbered_migration_of_the_ec2_component()
+    public void The_schema_is_numbered_migrations_of_the_ec2_component_without_gaps()
     {
-        var migration = Assert.Single(Ec2Schema.Migrations);
-        Assert.Equal(("ec2", 1), (migration.Component, migration.Version));
+        Assert.All(Ec2Schema.Migrations, m => Assert.Equal("ec2", m.Component));
+        Assert.Equal(Enumerable.Range(1, Ec2Schema.Migrations.Count), Ec2Schema.Migrations.Select(m => m.Version));
     }
 }

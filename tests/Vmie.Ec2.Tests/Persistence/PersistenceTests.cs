@@ -26,7 +26,7 @@ public sealed class PersistenceTests
 
         await using var restarted = host.Restart();
 
-        Assert.Equal(1, restarted.Database.SchemaVersion(Ec2Schema.Component));
+        Assert.Equal(Ec2Schema.Migrations[^1].Version, restarted.Database.SchemaVersion(Ec2Schema.Component));
         var tasks = (await restarted.ImportSnapshot.DescribeAsync(new DescribeImportSnapshotTasksRequest(), restarted.Context)).ImportSnapshotTasks;
         Assert.Equal([completed, pending], tasks.Select(t => t.ImportTaskId));
         Assert.Equal(("completed", snapshotId), (tasks[0].SnapshotTaskDetail!.Status, tasks[0].SnapshotTaskDetail!.SnapshotId));
