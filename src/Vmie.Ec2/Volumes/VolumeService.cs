@@ -25,6 +25,8 @@ public sealed class VolumeService
 
     public const int MaxClientTokenLength = 64;
 
+    public const int MaxVolumesPerPage = 500;
+
     private const string Listing = "volumes";
     private const string CreatingState = "creating";
     private const string AvailableState = "available";
@@ -166,7 +168,8 @@ public sealed class VolumeService
             throw Ec2Errors.InvalidParameterCombination("The parameter volumeIdSet cannot be used with the parameter maxResults.");
         }
 
-        var pageSize = PageSize.Resolve(request.MaxResults, 5, 500);
+        // EC2 answers at most 500 volumes a page and takes a larger MaxResults as 500 (the AWS CLI's paginator asks for 1000).
+        var pageSize = PageSize.Resolve(request.MaxResults, 5, int.MaxValue) is { } asked ? Math.Min(asked, MaxVolumesPerPage) : (int?)null;
         var after = PageToken.DecodeSequence(Listing, request.NextToken);
 
         IReadOnlyList<VolumeRecord>? named = null;

@@ -160,6 +160,8 @@ public sealed class VolumeServiceTests : IAsyncLifetime
         var rest = await _host.VolumeService.DescribeAsync(new DescribeVolumesRequest { MaxResults = 5, NextToken = page.NextToken }, _host.Context);
         Assert.Single(rest.Volumes);
         Assert.Null(rest.NextToken);
+        Assert.Equal(6, (await _host.VolumeService.DescribeAsync(new DescribeVolumesRequest { MaxResults = 1000 }, _host.Context)).Volumes.Count);
+        Assert.Equal("InvalidParameterValue", (await Assert.ThrowsAsync<Ec2Exception>(() => _host.VolumeService.DescribeAsync(new DescribeVolumesRequest { MaxResults = 4 }, _host.Context))).Code);
 
         var unknown = await Assert.ThrowsAsync<Ec2Exception>(() => _host.VolumeService.DescribeAsync(new DescribeVolumesRequest { VolumeIds = ["vol-0123456789abcdef0"] }, _host.Context));
         Assert.Equal(("InvalidVolume.NotFound", "The volume 'vol-0123456789abcdef0' does not exist."), (unknown.Code, unknown.Message));
