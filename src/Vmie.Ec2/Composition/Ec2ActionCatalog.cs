@@ -1,10 +1,14 @@
+using Vmie.Ec2.Contracts.Images;
 using Vmie.Ec2.Contracts.ImportImages;
 using Vmie.Ec2.Contracts.ImportSnapshots;
 using Vmie.Ec2.Contracts.Snapshots;
 using Vmie.Ec2.Contracts.Tags;
+using Vmie.Ec2.Contracts.Volumes;
+using Vmie.Ec2.Images;
 using Vmie.Ec2.Imports;
 using Vmie.Ec2.Snapshots;
 using Vmie.Ec2.Tags;
+using Vmie.Ec2.Volumes;
 
 namespace Vmie.Ec2.Composition;
 
@@ -27,6 +31,18 @@ public static class Ec2ActionCatalog
             "DescribeSnapshots", (service, request, context, ct) => service.DescribeAsync(request, context, ct)),
         Ec2Action.CreateWithoutResult<SnapshotService, DeleteSnapshotRequest>(
             "DeleteSnapshot", (service, request, context, ct) => service.DeleteAsync(request, context, ct)),
+        Ec2Action.Create<ImageService, DescribeImagesRequest, DescribeImagesResult>(
+            "DescribeImages", (service, request, context, ct) => service.DescribeAsync(request, context, ct)),
+        Ec2Action.Create<ImageService, DeregisterImageRequest, DeregisterImageResult>(
+            "DeregisterImage", (service, request, context, ct) => service.DeregisterAsync(request, context, ct)),
+        Ec2Action.Create<RegisterImageService, RegisterImageRequest, RegisterImageResult>(
+            "RegisterImage", (service, request, context, ct) => service.RegisterAsync(request, context, ct)),
+        Ec2Action.Create<VolumeService, CreateVolumeRequest, Volume>(
+            "CreateVolume", (service, request, context, ct) => service.CreateAsync(request, context, ct)),
+        Ec2Action.Create<VolumeService, DescribeVolumesRequest, DescribeVolumesResult>(
+            "DescribeVolumes", (service, request, context, ct) => service.DescribeAsync(request, context, ct)),
+        Ec2Action.CreateWithoutResult<VolumeService, DeleteVolumeRequest>(
+            "DeleteVolume", (service, request, context, ct) => service.DeleteAsync(request, context, ct)),
         Ec2Action.CreateWithoutResult<TagService, CreateTagsRequest>(
             "CreateTags", (service, request, context, ct) => service.CreateAsync(request, context, ct)),
         Ec2Action.CreateWithoutResult<TagService, DeleteTagsRequest>(

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vmie.Ec2.Images;
 using Vmie.Ec2.ImageImports;
 using Vmie.Ec2.Imports;
 using Vmie.Ec2.Persistence;
 using Vmie.Ec2.Snapshots;
 using Vmie.Ec2.Tags;
 using Vmie.Ec2.Tasks;
+using Vmie.Ec2.Volumes;
 
 namespace Vmie.Ec2.Composition;
 
@@ -31,6 +33,8 @@ public static class Ec2ServiceCollectionExtensions
         services.AddSingleton<SnapshotRepository>();
         services.AddSingleton<TagRepository>();
         services.AddSingleton<TaskDiskRepository>();
+        services.AddSingleton<ImageRepository>();
+        services.AddSingleton<VolumeRepository>();
 
         services.AddSingleton<ImportTaskSignal>();
         services.AddSingleton<ImportTaskCancellation>();
@@ -45,6 +49,9 @@ public static class Ec2ServiceCollectionExtensions
         services.AddSingleton<CancelImportTaskService>();
         services.AddSingleton<SnapshotService>();
         services.AddSingleton<TagService>();
+        services.AddSingleton<ImageService>();
+        services.AddSingleton<RegisterImageService>();
+        services.AddSingleton<VolumeService>();
 
         services.AddSingleton<ImportTaskRunner>();
         services.AddHostedService(provider => provider.GetRequiredService<ImportTaskRunner>());

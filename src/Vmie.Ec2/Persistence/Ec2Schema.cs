@@ -2,7 +2,7 @@ using Vmie.Storage.Metadata;
 
 namespace Vmie.Ec2.Persistence;
 
-/// <summary>The "ec2" component's tables: tasks (and the disks of image tasks), snapshots, tags and snapshot contents awaiting release.</summary>
+/// <summary>The "ec2" component's tables: tasks (and the disks of image tasks), snapshots, tags, snapshot contents awaiting release, images and volumes.</summary>
 public static class Ec2Schema
 {
     public const string Component = "ec2";
@@ -106,6 +106,77 @@ public static class Ec2Schema
             ) WITHOUT ROWID;
             CREATE INDEX ec2_task_disks_source_snapshot ON ec2_task_disks(source_snapshot_id) WHERE source_snapshot_id IS NOT NULL;
             CREATE INDEX ec2_task_disks_snapshot ON ec2_task_disks(snapshot_id) WHERE snapshot_id IS NOT NULL;
+            """),
+        new(Component, 3, """
+            -- AMIs (ImportImage and RegisterImage) and their EBS block device mappings, one row per device.
+            -- Names are unique per account and region, as EC2 keeps them.
+            CREATE TABLE ec2_images (
+                seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+                id                  TEXT NOT NULL UNIQUE,
+                account_id          TEXT NOT NULL,
+                region              TEXT NOT NULL,
+                name                TEXT NOT NULL,
+                description         TEXT,
+                state               TEXT NOT NULL,
+                architecture        TEXT NOT NULL,
+                platform            TEXT,
+                platform_details    TEXT NOT NULL,
+                usage_operation     TEXT NOT NULL,
+                boot_mode           TEXT,
+                ena_support         INTEGER NOT NULL,
+                tpm_support         TEXT,
+                imds_support        TEXT,
+                root_device_name    TEXT NOT NULL,
+                root_device_type    TEXT NOT NULL,
+                virtualization_type TEXT NOT NULL,
+                hypervisor          TEXT NOT NULL,
+                image_type          TEXT NOT NULL,
+                creation_date       INTEGER NOT NULL,
+                source_task_id      TEXT
+            );
+            CREATE UNIQUE INDEX ec2_images_name ON ec2_images(account_id, region, name);
+            CREATE INDEX ec2_images_by_owner ON ec2_images(account_id, region, seq);
+
+            CREATE TABLE ec2_image_block_devices (
+                image_id              TEXT NOT NULL REFERENCES ec2_images(id) ON DELETE CASCADE,
+                position              INTEGER NOT NULL,
+                device_name           TEXT NOT NULL,
+                snapshot_id           TEXT NOT NULL,
+                volume_size           INTEGER NOT NULL,
+                volume_type           TEXT NOT NULL,
+                iops                  INTEGER,
+                throughput            INTEGER,
+                delete_on_termination INTEGER NOT NULL,
+                encrypted             INTEGER NOT NULL,
+                kms_key_id            TEXT,
+                PRIMARY KEY (image_id, position)
+            ) WITHOUT ROWID;
+            -- DeleteSnapshot looks here to refuse deleting a snapshot an AMI uses.
+            CREATE INDEX ec2_image_block_devices_snapshot ON ec2_image_block_devices(snapshot_id);
+
+            -- EBS volumes. A volume is metadata only: no data path exists for volumes, and snapshot_id records
+            -- where it came from without depending on that snapshot (EC2 lets the snapshot be deleted).
+            CREATE TABLE ec2_volumes (
+                seq                  INTEGER PRIMARY KEY AUTOINCREMENT,
+                id                   TEXT NOT NULL UNIQUE,
+                account_id           TEXT NOT NULL,
+                region               TEXT NOT NULL,
+                availability_zone    TEXT NOT NULL,
+                size                 INTEGER NOT NULL,
+                snapshot_id          TEXT,
+                state                TEXT NOT NULL,
+                volume_type          TEXT NOT NULL,
+                iops                 INTEGER,
+                throughput           INTEGER,
+                encrypted            INTEGER NOT NULL,
+                kms_key_id           TEXT,
+                multi_attach_enabled INTEGER NOT NULL,
+                client_token         TEXT,
+                request_fingerprint  TEXT,
+                create_time          INTEGER NOT NULL
+            );
+            CREATE INDEX ec2_volumes_by_owner ON ec2_volumes(account_id, region, seq);
+            CREATE UNIQUE INDEX ec2_volumes_client_token ON ec2_volumes(account_id, region, client_token) WHERE client_token IS NOT NULL;
             """),
     ];
 }

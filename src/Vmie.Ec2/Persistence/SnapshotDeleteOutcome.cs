@@ -7,5 +7,8 @@ public enum SnapshotDeleteResult
     InUse,
 }
 
-/// <param name="UsedByTaskId">The unfinished task that holds the snapshot, when <see cref="SnapshotDeleteResult.InUse"/>.</param>
-public sealed record SnapshotDeleteOutcome(SnapshotDeleteResult Result, string? UsedByTaskId);
+/// <param name="UsedBy">
+/// What holds the snapshot when <see cref="SnapshotDeleteResult.InUse"/>: an AMI whose block device mapping
+/// names it, or an unfinished task that reads or writes it.
+/// </param>
+public sealed record SnapshotDeleteOutcome(SnapshotDeleteResult Result, string? UsedBy);

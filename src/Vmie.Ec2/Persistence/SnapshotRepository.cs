@@ -48,7 +48,8 @@ public sealed class SnapshotRepository
 
     /// <summary>
     /// Removes a snapshot of the caller's account and region with its tags and queues its contents for
-    /// release, in one transaction; refused while an unfinished task reads or writes it.
+    /// release, in one transaction; refused while an AMI maps it or an unfinished task reads or writes it.
+    /// Volumes made from it do not hold it: they do not depend on its contents.
     /// </summary>
     public async Task<SnapshotDeleteOutcome> DeleteAsync(string id, string accountId, string region, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -61,6 +62,11 @@ public sealed class SnapshotRepository
             {
                 return new SnapshotDeleteOutcome(SnapshotDeleteResult.NotFound, null);
             }
+        }
+
+        if (await ImageRepository.FindImageUsingSnapshotAsync(connection, transaction, id, cancellationToken) is { } imageId)
+        {
+            return new SnapshotDeleteOutcome(SnapshotDeleteResult.InUse, imageId);
         }
 
         await using (var user = SqliteStatement.Create(connection, transaction, """

@@ -165,13 +165,21 @@ public sealed class TagRepository
         }
     }
 
-    // Only kinds this vmie stores can exist; IDs of the others (volumes, images, instances...) are never found.
+    // Only kinds this vmie stores can exist; IDs of the others (instances) are never found.
     private static async Task<bool> ExistsAsync(SqliteConnection connection, SqliteTransaction? transaction, ResourceKind kind, string id, string accountId, string region, CancellationToken cancellationToken)
     {
         string table;
         if (kind == ResourceKind.Snapshot)
         {
             table = "ec2_snapshots";
+        }
+        else if (kind == ResourceKind.Image)
+        {
+            table = "ec2_images";
+        }
+        else if (kind == ResourceKind.Volume)
+        {
+            table = "ec2_volumes";
         }
         else if (kind == ResourceKind.ImportSnapshotTask || kind == ResourceKind.ImportImageTask || kind == ResourceKind.ExportImageTask || kind == ResourceKind.ExportInstanceTask)
         {

@@ -62,7 +62,7 @@ public sealed class SnapshotService
 
         var pageSize = PageSize.Resolve(request.MaxResults, 5, 1000);
         var after = PageToken.DecodeSequence(Listing, request.NextToken);
-        var ownSnapshotsVisible = OwnersIncludeCaller(request.OwnerIds, context);
+        var ownSnapshotsVisible = OwnerSelection.IncludesCaller(request.OwnerIds, context);
 
         IReadOnlyList<SnapshotRecord>? named = null;
         if (ids.Count > 0)
@@ -103,7 +103,7 @@ public sealed class SnapshotService
     }
 
     /// <summary>
-    /// Deletes a snapshot of the caller: the metadata goes and its contents are queued for release in one
+    /// Deletes a snapshot of the caller, refused (InvalidSnapshot.InUse) while an AMI maps it or a task uses it: the metadata goes and its contents are queued for release in one
     /// transaction; the task runner releases them in the background. The answer does not wait for the blocks
     /// to be deleted: for a large snapshot that outlasts the AWS CLI's read timeout, and its retry would find
     /// the snapshot gone (InvalidSnapshot.NotFound) for a delete that succeeded.
@@ -128,7 +128,7 @@ public sealed class SnapshotService
             case SnapshotDeleteResult.NotFound:
                 throw ResourceKind.Snapshot.NotFound(id);
             case SnapshotDeleteResult.InUse:
-                throw new Ec2Exception("InvalidSnapshot.InUse", $"The snapshot {id} is currently in use by {outcome.UsedByTaskId}.");
+                throw new Ec2Exception("InvalidSnapshot.InUse", $"The snapshot {id} is currently in use by {outcome.UsedBy}.");
         }
 
         _releases.NotifyReleaseQueued();
@@ -151,29 +151,6 @@ public sealed class SnapshotService
         FullSnapshotSizeInBytes = snapshot.DataBytes,
         Tags = tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
     };
-
-    private static bool OwnersIncludeCaller(List<string>? owners, Ec2RequestContext context)
-    {
-        if (owners is null || owners.Count == 0)
-        {
-            return true;
-        }
-
-        var includesCaller = false;
-        foreach (var owner in owners)
-        {
-            if (owner == "self" || owner == context.AccountId)
-            {
-                includesCaller = true;
-            }
-            else if (owner is not ("amazon" or "aws-marketplace") && !(owner.Length == 12 && owner.All(char.IsAsciiDigit)))
-            {
-                throw new Ec2Exception("InvalidUserID.Malformed", $"Invalid user id: \"{owner}\"");
-            }
-        }
-
-        return includesCaller;
-    }
 
     private static string FormatTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

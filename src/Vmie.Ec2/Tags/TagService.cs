@@ -8,7 +8,7 @@ using Vmie.Ec2.Resources;
 
 namespace Vmie.Ec2.Tags;
 
-/// <summary>CreateTags, DeleteTags and DescribeTags over the resources this vmie keeps (snapshots and tasks).</summary>
+/// <summary>CreateTags, DeleteTags and DescribeTags over the resources this vmie keeps (snapshots, images, volumes and tasks).</summary>
 public sealed class TagService
 {
     public const int MaxResourcesPerRequest = 1000;

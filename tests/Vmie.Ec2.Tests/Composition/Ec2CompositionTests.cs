@@ -17,11 +17,17 @@ public sealed class Ec2CompositionTests
         var actions = Ec2ActionCatalog.Actions;
 
         Assert.Equal(
-            ["CancelImportTask", "CreateTags", "DeleteSnapshot", "DeleteTags", "DescribeImportImageTasks", "DescribeImportSnapshotTasks", "DescribeSnapshots", "DescribeTags", "ImportImage", "ImportSnapshot"],
+            [
+                "CancelImportTask", "CreateTags", "CreateVolume", "DeleteSnapshot", "DeleteTags", "DeleteVolume", "DeregisterImage", "DescribeImages",
+                "DescribeImportImageTasks", "DescribeImportSnapshotTasks", "DescribeSnapshots", "DescribeTags", "DescribeVolumes", "ImportImage",
+                "ImportSnapshot", "RegisterImage",
+            ],
             actions.Select(a => a.Name).Order(StringComparer.Ordinal));
         Assert.All(actions, a => Assert.Equal(a.Name + "Request", a.RequestType.Name));
-        Assert.All(actions.Where(a => a.ResultType is not null), a => Assert.Equal(a.Name + "Result", a.ResultType!.Name));
-        Assert.Equal(["CreateTags", "DeleteSnapshot", "DeleteTags"], actions.Where(a => a.ResultType is null).Select(a => a.Name).Order(StringComparer.Ordinal));
+
+        // The model's output shape of CreateVolume is Volume itself.
+        Assert.All(actions.Where(a => a.ResultType is not null), a => Assert.Equal(a.Name == "CreateVolume" ? "Volume" : a.Name + "Result", a.ResultType!.Name));
+        Assert.Equal(["CreateTags", "DeleteSnapshot", "DeleteTags", "DeleteVolume"], actions.Where(a => a.ResultType is null).Select(a => a.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -3,12 +3,14 @@ using Microsoft.Extensions.Logging;
 using Vmie.Ec2.Composition;
 using Vmie.Ec2.Contracts.Common;
 using Vmie.Ec2.Contracts.ImportSnapshots;
+using Vmie.Ec2.Images;
 using Vmie.Ec2.Imports;
 using Vmie.Ec2.Persistence;
 using Vmie.Ec2.Requests;
 using Vmie.Ec2.Snapshots;
 using Vmie.Ec2.Tags;
 using Vmie.Ec2.Tasks;
+using Vmie.Ec2.Volumes;
 using Vmie.Storage.Metadata;
 using Vmie.Storage.Objects;
 using Vmie.Storage.Snapshots;
@@ -91,6 +93,16 @@ internal sealed class Ec2TestHost : IAsyncDisposable
     public SnapshotService SnapshotService => _provider.GetRequiredService<SnapshotService>();
 
     public TagService TagService => _provider.GetRequiredService<TagService>();
+
+    public ImageService ImageService => _provider.GetRequiredService<ImageService>();
+
+    public RegisterImageService RegisterImageService => _provider.GetRequiredService<RegisterImageService>();
+
+    public VolumeService VolumeService => _provider.GetRequiredService<VolumeService>();
+
+    public ImageRepository ImageRows => _provider.GetRequiredService<ImageRepository>();
+
+    public VolumeRepository VolumeRows => _provider.GetRequiredService<VolumeRepository>();
 
     public ImportTaskRepository Tasks => _provider.GetRequiredService<ImportTaskRepository>();
 

@@ -17,7 +17,7 @@ internal static class WireModelGenerator
     public static readonly string[] Operations =
     [
         "AttachVolume", "CancelConversionTask", "CancelExportTask", "CancelImportTask", "CreateInstanceExportTask",
-        "CreateTags", "CreateVolume", "DeleteSnapshot", "DeleteTags", "DeregisterImage", "DescribeConversionTasks",
+        "CreateTags", "CreateVolume", "DeleteSnapshot", "DeleteTags", "DeleteVolume", "DeregisterImage", "DescribeConversionTasks",
         "DescribeExportImageTasks", "DescribeExportTasks", "DescribeImages", "DescribeImportImageTasks",
         "DescribeImportSnapshotTasks", "DescribeSnapshots", "DescribeTags", "DescribeVolumes", "ExportImage",
         "ImportImage", "ImportInstance", "ImportSnapshot", "ImportVolume", "RegisterImage",

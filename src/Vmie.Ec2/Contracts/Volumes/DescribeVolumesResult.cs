@@ -1,0 +1,8 @@
+namespace Vmie.Ec2.Contracts.Volumes;
+
+public sealed class DescribeVolumesResult
+{
+    public string? NextToken { get; set; }
+
+    public List<Volume> Volumes { get; set; } = [];
+}
