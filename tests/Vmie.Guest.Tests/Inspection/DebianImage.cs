@@ -98,9 +98,9 @@ internal static class DebianImage
     /// A GPT disk with the ESP and an LVM2 PV (partition 2, type 8e00) written by <see cref="LvmPhysicalVolumeWriter"/>:
     /// VG "vg" with LV root (ext4, 150 extents of 4 MiB in two linear segments, PEs 0-99 and 116-165) and LV swap
     /// (mkswap, PEs 100-115); fstab names /dev/mapper/vg-root and /dev/mapper/vg-swap. <paramref name="damage"/>
-    /// breaks the volume group. Returns the disk and the PV alone (for pvck).
+    /// breaks the volume group. Returns the disk, and with <paramref name="keepPhysicalVolume"/> the PV alone (for pvck).
     /// </summary>
-    public static (string Disk, string PhysicalVolume) LvmDisk(string name, long size, LvmDamage damage = LvmDamage.None, Action<string>? adjust = null)
+    public static (string Disk, string? PhysicalVolume) LvmDisk(string name, long size, LvmDamage damage = LvmDamage.None, Action<string>? adjust = null, bool keepPhysicalVolume = false)
     {
         const long rootExtents = 150;
         const long firstSegment = 100;
@@ -154,7 +154,12 @@ internal static class DebianImage
         ExternalTool.CopyInto(disk, 1 * MiB, esp);
         ExternalTool.CopyInto(disk, 65 * MiB, pv);
         File.Delete(esp);
-        return (disk, pv);
+        if (!keepPhysicalVolume)
+        {
+            File.Delete(pv);
+        }
+
+        return (disk, keepPhysicalVolume ? pv : null);
     }
 
     /// <summary>Sets the type of the root's fstab line to the file system it is made as.</summary>

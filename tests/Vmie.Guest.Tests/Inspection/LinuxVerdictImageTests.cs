@@ -15,7 +15,6 @@ namespace Vmie.Guest.Tests.Inspection;
 public sealed class LinuxVerdictImageTests
 {
     private const long GiB = 1L << 30;
-    private const long TiB = 1L << 40;
     private static readonly Lazy<string> Healthy = new(() => DebianImage.GptDisk("matrix-healthy", 2 * GiB), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>code → severity and StatusMessage (null: a warning or note, whose message is its own text).</summary>
@@ -34,7 +33,6 @@ public sealed class LinuxVerdictImageTests
         ["end-of-life"] = (VerdictSeverity.Warning, null),
         ["fstab-unreadable"] = (VerdictSeverity.Fail, ImportStatusMessages.FstabUnreadable),
         ["hybrid-grub2"] = (VerdictSeverity.Info, null),
-        ["image-too-large"] = (VerdictSeverity.Fail, ImportStatusMessages.ImageTooLarge),
         ["initramfs-unreadable"] = (VerdictSeverity.Fail, ImportStatusMessages.InitramfsUnreadable),
         ["kernel-unsupported"] = (VerdictSeverity.Fail, ImportStatusMessages.UnsupportedKernel),
         ["linux-32bit"] = (VerdictSeverity.Fail, ImportStatusMessages.Linux32Bit),
@@ -114,6 +112,26 @@ public sealed class LinuxVerdictImageTests
         Assert.NotNull(inspection.OperatingSystem.DefaultKernel);
     }
 
+    /// <summary>
+    /// image-too-large has no image that reaches the inspector: Vmie.Disks refuses to open an image declaring 16 TiB
+    /// or more (with the same wording), and the host's ext4 cannot hold a raw sparse file that large. The rule is
+    /// covered on facts by VerdictRulesTests; here the refusal of a real 17 TiB VHDX.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_17_TiB_image_is_refused_when_opened()
+    {
+        var path = QemuImage("v-17t.vhdx", "vhdx", "17T");
+        try
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => InspectImageFileAsync(path));
+            Assert.Contains("smaller than 16 TiB", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [SkippableFact]
     public async Task Layouts_are_seen_as_built()
     {
@@ -171,7 +189,6 @@ public sealed class LinuxVerdictImageTests
             Directory.CreateDirectory(Path.Combine(tree, "boot/grub/i386-pc"));
             Directory.CreateDirectory(Path.Combine(tree, "boot/grub/x86_64-efi"));
         })),
-        "image-too-large" => InspectImageFileAsync(QemuImage("v-17t.vhdx", "vhdx", "17T")),
         "initramfs-unreadable" => InspectOnceAsync(DebianImage.GptDisk("v-initramfs", 2 * GiB, adjust: tree =>
         {
             File.WriteAllBytes(Path.Combine(tree, "boot/initrd.img-" + DebianImage.Kernel), [0x1F, 0x8B, 0x08, 0x00, 0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x03, 0xFF, 0xFF, 0xFF, 0xFF]);

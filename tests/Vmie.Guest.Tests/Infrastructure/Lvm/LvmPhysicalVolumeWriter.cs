@@ -30,7 +30,8 @@ internal static class LvmPhysicalVolumeWriter
         }
 
         var areaSize = DataAreaOffset - MetadataAreaOffset;
-        var text = Encoding.UTF8.GetBytes(metadataText);
+        // lvm2 stores the text with its terminating NUL, and counts it in the size.
+        var text = Encoding.UTF8.GetBytes(metadataText + "\0");
         if (textOffset < SectorSize || textOffset + text.Length > areaSize)
         {
             throw new ArgumentException("The metadata text does not fit the metadata area.", nameof(metadataText));
