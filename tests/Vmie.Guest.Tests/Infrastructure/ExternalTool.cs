@@ -5,6 +5,8 @@ namespace Vmie.Guest.Tests.Infrastructure;
 /// <summary>Runs a tool that builds or checks a test image; a non-zero exit fails the test with its output.</summary>
 internal static class ExternalTool
 {
+    private static readonly Lazy<string> Scratch = new(() => RunScratchDirectory.Create("vmie-guest-tests"), LazyThreadSafetyMode.ExecutionAndPublication);
+
     public static string Run(string program, string debianPackage, params string[] arguments) => RunWithInput(program, debianPackage, null, arguments);
 
     public static string RunWithInput(string program, string debianPackage, string? input, params string[] arguments)
@@ -42,18 +44,43 @@ internal static class ExternalTool
     /// <summary>A fresh path in this test run's scratch directory.</summary>
     public static string ScratchPath(string name)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "vmie-guest-tests-" + Environment.ProcessId);
-        Directory.CreateDirectory(directory);
-        return Path.Combine(directory, name);
+        return Path.Combine(Scratch.Value, name);
     }
 
-    /// <summary>Copies <paramref name="source"/> into <paramref name="image"/> at <paramref name="offset"/> (dd conv=notrunc).</summary>
-    public static void CopyInto(string image, long offset, string source)
+    /// <summary>
+    /// Copies <paramref name="source"/> into <paramref name="image"/> at <paramref name="offset"/> (dd conv=notrunc,sparse):
+    /// zero blocks are skipped, so the target range must read as zeros already (a fresh sparse disk). Keeps the
+    /// test disks sparse: a fresh file system is mostly zeros.
+    /// </summary>
+    public static void CopyInto(string image, long offset, string source) => CopyInto(image, offset, source, 0, new FileInfo(source).Length);
+
+    /// <summary>Copies <paramref name="length"/> bytes of <paramref name="source"/> from <paramref name="sourceOffset"/> on, as <see cref="CopyInto(string, long, string)"/> does.</summary>
+    public static void CopyInto(string image, long offset, string source, long sourceOffset, long length)
     {
         using var input = File.OpenRead(source);
         using var output = new FileStream(image, FileMode.Open, FileAccess.Write);
-        output.Position = offset;
-        input.CopyTo(output);
+        input.Position = sourceOffset;
+        var buffer = new byte[1 << 20];
+        for (var position = 0L; position < length; position += buffer.Length)
+        {
+            var wanted = (int)Math.Min(buffer.Length, length - position);
+            var read = input.ReadAtLeast(buffer.AsSpan(0, wanted), wanted, throwOnEndOfStream: false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            if (buffer.AsSpan(0, read).ContainsAnyExcept((byte)0))
+            {
+                output.Position = offset + position;
+                output.Write(buffer, 0, read);
+            }
+        }
+
+        if (output.Length < offset + length)
+        {
+            output.SetLength(offset + length);
+        }
     }
 
     /// <summary>A sparse file of <paramref name="size"/> bytes.</summary>
