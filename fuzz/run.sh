@@ -27,6 +27,10 @@ fi
 bin="$here/out/bin"
 rm -rf "$bin"  # a fresh, uninstrumented copy each time
 dotnet publish "$here/$harness/$harness.csproj" -c Release -o "$bin" -nologo -v quiet
+# Findings replay on an uninstrumented copy: instrumented code outside afl-fuzz dies writing to afl's missing shared memory.
+replay="$here/out/replay-bin"
+rm -rf "$replay"
+cp -r "$bin" "$replay"
 # Only the parsers are instrumented: coverage of the harness and the BCL would be noise.
 sharpfuzz "$bin/$parsers"
 
@@ -52,4 +56,4 @@ if [ "${#findings[@]}" -eq 0 ]; then
   exit 0
 fi
 echo "${#findings[@]} finding(s); replaying each:"
-dotnet "$bin/$harness.dll" "$target" "${findings[@]}" || true
+dotnet "$replay/$harness.dll" "$target" "${findings[@]}" || true

@@ -71,11 +71,11 @@ public sealed class PackedBlockSource : IBlockSource
             var position = offset + done;
             var inSector = (int)(position % SectorSize);
             var step = Math.Min(count - done, SectorSize - inSector);
-            if (_sectors.TryGetValue(position / SectorSize, out var stored))
+            // A short last record holds fewer bytes than a sector, maybe none past this point.
+            if (_sectors.TryGetValue(position / SectorSize, out var stored) && stored + inSector < _packed.Length)
             {
                 var from = stored + inSector;
-                var available = Math.Clamp(_packed.Length - from, 0, step);
-                _packed.Span.Slice(from, available).CopyTo(span[done..]);
+                _packed.Span.Slice(from, Math.Min(_packed.Length - from, step)).CopyTo(span[done..]);
             }
 
             done += step;

@@ -115,6 +115,14 @@ public class GuestFuzzInputReplayTests
         Assert.Equal(sector, read[(PackedBlockSource.SectorSize - 10)..((2 * PackedBlockSource.SectorSize) - 10)]);
         Assert.Equal(16, await source.ReadAtAsync(10_000 - 16, read));
         Assert.Equal(0, await source.ReadAtAsync(10_000, read));
+
+        // A last record cut short (as afl leaves them): what is missing reads as zeros.
+        var cut = new PackedBlockSource(packed.AsMemory(0, 8 + 4 + 100));
+        Assert.Equal(PackedBlockSource.SectorSize, await cut.ReadAtAsync(3 * PackedBlockSource.SectorSize, read.AsMemory(0, PackedBlockSource.SectorSize)));
+        Assert.Equal(sector[..100], read[..100]);
+        Assert.All(read[100..PackedBlockSource.SectorSize], b => Assert.Equal(0, b));
+        Assert.Equal(100, await cut.ReadAtAsync((3 * PackedBlockSource.SectorSize) + 200, read.AsMemory(0, 100)));
+        Assert.All(read[..100], b => Assert.Equal(0, b));
     }
 
     private static string FuzzFolder { get; } = FindFuzzFolder();
