@@ -16,12 +16,18 @@ public class FuzzInputReplayTests
         var data = new TheoryData<string, string>();
         foreach (var kind in new[] { "corpus", "findings" })
         {
-            var folder = Path.Combine(FuzzFolder, kind);
-            foreach (var targetFolder in Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal))
+            // fuzz/corpus and fuzz/findings also hold the guest readers' targets (fuzz/Vmie.Guest.Fuzz, replayed by Vmie.Guest.Tests).
+            foreach (var target in DiskParserTargets.Names.Order(StringComparer.Ordinal))
             {
+                var targetFolder = Path.Combine(FuzzFolder, kind, target);
+                if (!Directory.Exists(targetFolder))
+                {
+                    continue;
+                }
+
                 foreach (var file in Directory.EnumerateFiles(targetFolder).Order(StringComparer.Ordinal))
                 {
-                    data.Add(Path.GetFileName(targetFolder), Path.GetRelativePath(FuzzFolder, file));
+                    data.Add(target, Path.GetRelativePath(FuzzFolder, file));
                 }
             }
         }

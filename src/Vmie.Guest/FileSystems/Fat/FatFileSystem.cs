@@ -159,7 +159,8 @@ public sealed class FatFileSystem : IGuestFileSystem
 
     /// <summary>
     /// The short entries of a directory, each with its long name when one precedes it intact, and the volume
-    /// label entry (attribute 0x08, its text as Name); deleted entries and "." and ".." are skipped (§6.1).
+    /// label entry (attribute 0x08, its text as Name); deleted entries, "." and "..", and entries with no usable
+    /// name (a blank short name, '/' in it) are skipped (§6.1).
     /// </summary>
     private async IAsyncEnumerable<FatDirectoryRecord> ReadDirectoryAsync(FatNode directory, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -227,7 +228,13 @@ public sealed class FatFileSystem : IGuestFileSystem
                 }
                 else
                 {
-                    yield return FatDirectoryRecord.Parse(entry.Span, longName.Complete(entry.Span), fat32);
+                    var record = FatDirectoryRecord.Parse(entry.Span, longName.Complete(entry.Span), fat32);
+
+                    // A short name of spaces only, or holding '/', names nothing a path can reach: damage, skipped.
+                    if (record.Name.Length > 0 && !record.Name.Contains('/', StringComparison.Ordinal))
+                    {
+                        yield return record;
+                    }
                 }
             }
         }

@@ -65,7 +65,7 @@ internal sealed class FatLongName
         var end = chars.IndexOf('\0');
         var name = new string(end < 0 ? chars : chars[..end]);
         Reset();
-        return name.Length == 0 || name.Contains('/') ? null : name;
+        return name is "" or "." or ".." || name.Contains('/') ? null : name;
     }
 
     public void Reset()

@@ -110,6 +110,54 @@ public sealed class FatDamagedVolumeTests
         await AssertCorruptAsync(image, "/f300000.bin");
     }
 
+    [SkippableFact]
+    public async Task Entries_without_a_usable_name_are_not_listed()
+    {
+        // Found by fuzzing (fuzz/findings/fat): a blank short name was listed as "", and a long name may say "..".
+        var image = FatTestImages.Copy("fat12", "unusable-names");
+        var boot = new byte[512];
+        await using (var file = new FileStream(image, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.ReadExactly(boot);
+            var bytesPerSector = BinaryPrimitives.ReadUInt16LittleEndian(boot.AsSpan(11));
+            var root = (BinaryPrimitives.ReadUInt16LittleEndian(boot.AsSpan(14)) + (boot[16] * BinaryPrimitives.ReadUInt16LittleEndian(boot.AsSpan(22)))) * (long)bytesPerSector;
+            var entry = new byte[32];
+            for (file.Position = root; ; file.Position += 32)
+            {
+                file.ReadExactly(entry);
+                file.Position -= 32;
+                if (entry[0] == 0)
+                {
+                    break;
+                }
+            }
+
+            var blank = new byte[32];
+            "           "u8.CopyTo(blank);
+            blank[11] = 0x20;
+            var shortName = "DOTDOT  TXT"u8.ToArray();
+            var longName = new byte[32];
+            longName[0] = 0x41;
+            longName.AsSpan(1, 10).Fill(0xFF);
+            ((ReadOnlySpan<byte>)[(byte)'.', 0, (byte)'.', 0, 0, 0]).CopyTo(longName.AsSpan(1)); // "..", then the terminating NUL
+            longName[11] = 0x0F;
+            longName[13] = FatShortName.Checksum(shortName);
+            longName.AsSpan(14, 12).Fill(0xFF);
+            longName.AsSpan(28, 4).Fill(0xFF);
+            var dotDot = new byte[32];
+            shortName.CopyTo(dotDot, 0);
+            dotDot[11] = 0x20;
+            file.Write([.. blank, .. longName, .. dotDot]);
+        }
+
+        await using var source = FileBlockSource.Open(image);
+        await using var fs = await FatFileSystem.OpenAsync(source);
+        var names = await fs.ListAsync(fs.Root).Select(e => e.Name).ToListAsync();
+        Assert.DoesNotContain("", names);
+        Assert.DoesNotContain("..", names);
+        Assert.Contains("DOTDOT.TXT", names);
+    }
+
     private static async Task AssertCorruptAsync(string image, params string[] paths)
     {
         await using var source = FileBlockSource.Open(image);
