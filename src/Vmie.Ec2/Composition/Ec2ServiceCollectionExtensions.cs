@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Vmie.Ec2.Images;
 using Vmie.Ec2.ImageImports;
+using Vmie.Ec2.Images;
 using Vmie.Ec2.Imports;
 using Vmie.Ec2.Persistence;
 using Vmie.Ec2.Snapshots;

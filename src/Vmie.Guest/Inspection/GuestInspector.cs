@@ -299,7 +299,7 @@ public static class GuestInspector
         volume.Partition?.TypeName ?? (volume.IsLogicalVolume ? $"LVM {volume.VolumeGroup}/{volume.LogicalVolume}" : "whole disk"),
         volume.Source.Length,
         fileSystem?.Type ?? volume.Content.TypeName,
-        volume.Content.Label,
+        string.IsNullOrEmpty(volume.Content.Label) ? fileSystem?.Label : volume.Content.Label,
         volume.Content.Uuid,
         error);
 

@@ -75,7 +75,7 @@ public sealed class WindowsInspectorImageTests
         Assert.Equal("/dev/sda1", device);
         Assert.Equal(WindowsImage.LoaderEntry, volume.Bcd!.DefaultEntry);
         Assert.Contains(inspection.BootModeEvidence, line => line.StartsWith("/dev/sda1 (active partition): /bootmgr, /Boot/BCD", StringComparison.Ordinal));
-        Assert.Contains(inspection.Volumes, volume => volume is { DeviceName: "/dev/sda1", Content: "ntfs" });
+        Assert.Contains(inspection.Volumes, volume => volume is { DeviceName: "/dev/sda1", Content: "ntfs", Label: "System Reserved" });
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"inspection of an 8 GiB image took {watch.Elapsed}");
     }
 
