@@ -79,40 +79,16 @@ public sealed class ImageService
         var ownersIncludeCaller = OwnerSelection.IncludesCaller(request.Owners, context);
         var ownImagesVisible = OwnerSelection.ExecutableByCaller(request.ExecutableUsers, context) && ownersIncludeCaller;
 
-        IReadOnlyList<ImageRecord>? named = null;
-        if (ids.Count > 0)
-        {
-            named = ownImagesVisible ? await _images.FindManyAsync(context.AccountId, context.Region, ids, cancellationToken) : [];
-            var missing = ids.FirstOrDefault(id => !named.Any(i => i.Id == id));
-            if (missing is not null && ownImagesVisible)
-            {
-                throw ResourceKind.Image.NotFound(missing);
-            }
-        }
-
-        if (request.DryRun == true)
-        {
-            throw Ec2Errors.DryRunOperation();
-        }
-
-        if (!ownImagesVisible)
-        {
-            return new DescribeImagesResult();
-        }
-
-        async Task<IReadOnlyList<(ImageRecord Image, IReadOnlyList<ResourceTag> Tags)>> FetchAsync(long cursor, int count, CancellationToken token)
-        {
-            var rows = named is not null
-                ? named.Where(i => i.Sequence > cursor).Take(count).ToList()
-                : await _images.ListAsync(context.AccountId, context.Region, cursor, count, token);
-            var tags = await _tags.GetAsync(rows.Select(i => i.Id).ToList(), token);
-            return rows.Select(i => (i, tags.GetValueOrDefault(i.Id) ?? [])).ToList();
-        }
-
-        var (items, continueAfter) = await SequencePager.PageAsync(after, pageSize, FetchAsync, item => item.Image.Sequence, filters.Matches, cancellationToken);
+        var source = new OwnedResourceSource<ImageRecord>(
+            ResourceKind.Image,
+            record => record.Id,
+            record => record.Sequence,
+            (named, token) => _images.FindManyAsync(context.AccountId, context.Region, named, token),
+            (cursor, count, token) => _images.ListAsync(context.AccountId, context.Region, cursor, count, token));
+        var (items, continueAfter) = await OwnedResourceListing.PageAsync(source, ids, ownImagesVisible, request.DryRun == true, after, pageSize, filters.Matches, _tags, cancellationToken);
         return new DescribeImagesResult
         {
-            Images = items.Select(item => ToContract(item.Image, item.Tags)).ToList(),
+            Images = items.Select(item => ToContract(item.Record, item.Tags)).ToList(),
             NextToken = continueAfter is { } next ? PageToken.EncodeSequence(Listing, next) : null,
         };
     }

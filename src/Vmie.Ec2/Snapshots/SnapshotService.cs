@@ -64,40 +64,16 @@ public sealed class SnapshotService
         var after = PageToken.DecodeSequence(Listing, request.NextToken);
         var ownSnapshotsVisible = OwnerSelection.IncludesCaller(request.OwnerIds, context);
 
-        IReadOnlyList<SnapshotRecord>? named = null;
-        if (ids.Count > 0)
-        {
-            named = ownSnapshotsVisible ? await _snapshots.FindManyAsync(context.AccountId, context.Region, ids, cancellationToken) : [];
-            var missing = ids.FirstOrDefault(id => !named.Any(s => s.Id == id));
-            if (missing is not null && ownSnapshotsVisible)
-            {
-                throw ResourceKind.Snapshot.NotFound(missing);
-            }
-        }
-
-        if (request.DryRun == true)
-        {
-            throw Ec2Errors.DryRunOperation();
-        }
-
-        if (!ownSnapshotsVisible)
-        {
-            return new DescribeSnapshotsResult();
-        }
-
-        async Task<IReadOnlyList<(SnapshotRecord Snapshot, IReadOnlyList<ResourceTag> Tags)>> FetchAsync(long cursor, int count, CancellationToken token)
-        {
-            var rows = named is not null
-                ? named.Where(s => s.Sequence > cursor).Take(count).ToList()
-                : await _snapshots.ListAsync(context.AccountId, context.Region, cursor, count, token);
-            var tags = await _tags.GetAsync(rows.Select(s => s.Id).ToList(), token);
-            return rows.Select(s => (s, tags.GetValueOrDefault(s.Id) ?? [])).ToList();
-        }
-
-        var (items, continueAfter) = await SequencePager.PageAsync(after, pageSize, FetchAsync, item => item.Snapshot.Sequence, filters.Matches, cancellationToken);
+        var source = new OwnedResourceSource<SnapshotRecord>(
+            ResourceKind.Snapshot,
+            record => record.Id,
+            record => record.Sequence,
+            (named, token) => _snapshots.FindManyAsync(context.AccountId, context.Region, named, token),
+            (cursor, count, token) => _snapshots.ListAsync(context.AccountId, context.Region, cursor, count, token));
+        var (items, continueAfter) = await OwnedResourceListing.PageAsync(source, ids, ownSnapshotsVisible, request.DryRun == true, after, pageSize, filters.Matches, _tags, cancellationToken);
         return new DescribeSnapshotsResult
         {
-            Snapshots = items.Select(item => ToContract(item.Snapshot, item.Tags)).ToList(),
+            Snapshots = items.Select(item => ToContract(item.Record, item.Tags)).ToList(),
             NextToken = continueAfter is { } next ? PageToken.EncodeSequence(Listing, next) : null,
         };
     }

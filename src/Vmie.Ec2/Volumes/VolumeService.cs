@@ -172,35 +172,16 @@ public sealed class VolumeService
         var pageSize = PageSize.Resolve(request.MaxResults, 5, int.MaxValue) is { } asked ? Math.Min(asked, MaxVolumesPerPage) : (int?)null;
         var after = PageToken.DecodeSequence(Listing, request.NextToken);
 
-        IReadOnlyList<VolumeRecord>? named = null;
-        if (ids.Count > 0)
-        {
-            named = await _volumes.FindManyAsync(context.AccountId, context.Region, ids, cancellationToken);
-            var missing = ids.FirstOrDefault(id => !named.Any(v => v.Id == id));
-            if (missing is not null)
-            {
-                throw ResourceKind.Volume.NotFound(missing);
-            }
-        }
-
-        if (request.DryRun == true)
-        {
-            throw Ec2Errors.DryRunOperation();
-        }
-
-        async Task<IReadOnlyList<(VolumeRecord Volume, IReadOnlyList<ResourceTag> Tags)>> FetchAsync(long cursor, int count, CancellationToken token)
-        {
-            var rows = named is not null
-                ? named.Where(v => v.Sequence > cursor).Take(count).ToList()
-                : await _volumes.ListAsync(context.AccountId, context.Region, cursor, count, token);
-            var tags = await _tags.GetAsync(rows.Select(v => v.Id).ToList(), token);
-            return rows.Select(v => (v, tags.GetValueOrDefault(v.Id) ?? [])).ToList();
-        }
-
-        var (items, continueAfter) = await SequencePager.PageAsync(after, pageSize, FetchAsync, item => item.Volume.Sequence, filters.Matches, cancellationToken);
+        var source = new OwnedResourceSource<VolumeRecord>(
+            ResourceKind.Volume,
+            record => record.Id,
+            record => record.Sequence,
+            (named, token) => _volumes.FindManyAsync(context.AccountId, context.Region, named, token),
+            (cursor, count, token) => _volumes.ListAsync(context.AccountId, context.Region, cursor, count, token));
+        var (items, continueAfter) = await OwnedResourceListing.PageAsync(source, ids, visible: true, request.DryRun == true, after, pageSize, filters.Matches, _tags, cancellationToken);
         return new DescribeVolumesResult
         {
-            Volumes = items.Select(item => ToContract(item.Volume, item.Tags)).ToList(),
+            Volumes = items.Select(item => ToContract(item.Record, item.Tags)).ToList(),
             NextToken = continueAfter is { } next ? PageToken.EncodeSequence(Listing, next) : null,
         };
     }
