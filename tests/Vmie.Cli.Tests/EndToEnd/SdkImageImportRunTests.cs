@@ -260,7 +260,9 @@ public sealed class SdkImageImportRunTests : IAsyncLifetime
 
         Assert.Equal(("completed", "Windows", "AWS", "RunInstances:0002"), (server.Status, server.Platform, server.LicenseType, server.UsageOperation));
         var image = await DescribeImageAsync(server.ImageId);
-        Assert.Equal(("windows", "Windows", "RunInstances:0002", "legacy-bios"), (image.Platform.Value, image.PlatformDetails, image.UsageOperation, image.BootMode.Value));
+        // The wire says "windows"; the SDK maps it onto its constant PlatformValues.Windows ("Windows").
+        Assert.Equal(PlatformValues.Windows, image.Platform);
+        Assert.Equal(("Windows", "RunInstances:0002", "legacy-bios"), (image.PlatformDetails, image.UsageOperation, image.BootMode.Value));
         Assert.Equal("deleted", client.Status);
         Assert.StartsWith("ClientError: LicenseType AWS includes an AWS operating system license, which a Windows client operating system does not support", client.StatusMessage, StringComparison.Ordinal);
     }
