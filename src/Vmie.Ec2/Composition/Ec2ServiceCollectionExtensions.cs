@@ -41,6 +41,7 @@ public static class Ec2ServiceCollectionExtensions
         services.AddSingleton<SnapshotContentReleaser>();
         services.AddSingleton<SnapshotReleaseSignal>();
         services.AddSingleton<ImportSnapshotJob>();
+        services.AddSingleton<ImportImageJob>();
         services.AddSingleton<ConversionBudget>();
         services.AddSingleton<ImageImportPipeline>();
 

@@ -1,4 +1,5 @@
 using Vmie.Disks.Detection;
+using Vmie.Ec2.Images.Licensing;
 using Vmie.Ec2.Tasks;
 using Vmie.Guest.Inspection;
 using Vmie.Guest.Volumes.Partitions;
@@ -7,8 +8,8 @@ using Vmie.Guest.Windows;
 namespace Vmie.Ec2.ImageImports;
 
 /// <summary>
-/// How the AMI's platform, architecture, boot mode and ENA support follow from the guest and the request (spec §4.3,
-/// issue 5 point 4). Pure functions; a request the guest contradicts is an <see cref="ImportTaskFailedException"/>.
+/// How the AMI's platform, architecture, boot mode, ENA support and licensing follow from the guest and the request
+/// (spec §4.3, §8; issue 5 point 4), decided before any disk is converted so that a refusal comes in seconds. Pure functions; a request the guest contradicts is an <see cref="ImportTaskFailedException"/>.
 /// </summary>
 public static class ImageImportDecisionRules
 {
@@ -26,20 +27,43 @@ public static class ImageImportDecisionRules
             ? BootModes.LegacyBios
             : WindowsBootModeRules.DefaultBootMode(WindowsBootModes.Both, windowsDisk) == WindowsBootModes.LegacyBios ? BootModes.LegacyBios : BootModes.Uefi;
         var bootMode = BootMode(request.BootMode, inspection.BootModes, bothDefault);
-        var product = windows ? WindowsProductOf(system) : (WindowsProduct?)null;
+        var platform = Platform(system.Kind, request.Platform);
+        var architecture = Architecture(system.Architecture, request.Architecture);
+        var isServer = windows ? IsWindowsServer(inspection) : null;
+        var licensing = Licensing(system.Kind, isServer, request.LicenseType, request.UsageOperation);
         return new ImageImportDecisions
         {
-            Platform = Platform(system.Kind, request.Platform),
-            Architecture = Architecture(system.Architecture, request.Architecture),
+            Platform = platform,
+            Architecture = architecture,
             BootMode = bootMode,
             SupportedBootModes = inspection.BootModes,
             EnaSupport = EnaSupport(inspection),
             OperatingSystem = system.Kind,
             OperatingSystemName = system.Name,
-            WindowsProduct = product,
-            IsWindowsServer = product is { } known ? IsServer(known) : null,
+            WindowsProduct = windows ? inspection.Windows?.Product ?? WindowsProduct.Unknown : null,
+            IsWindowsServer = isServer,
             GptToMbrConversion = windowsDisk is not null && bootMode == ImageBootMode.LegacyBios && WindowsBootModeRules.IsGptToMbrConversionEligible(windowsDisk),
+            LicenseType = licensing.LicenseType!,
+            PlatformDetails = licensing.PlatformDetails!,
+            UsageOperation = licensing.UsageOperation!,
         };
+    }
+
+    /// <summary>
+    /// Spec §8: the license the AMI is billed with, from the guest's OS family and the caller's LicenseType or
+    /// UsageOperation. A Windows guest not known to be a client counts as a server (license included by default).
+    /// </summary>
+    /// <exception cref="ImportTaskFailedException">The choice does not fit the guest (Linux with AWS, a Windows client with AWS...).</exception>
+    public static LicensingDecision Licensing(OperatingSystemKind guest, bool? isWindowsServer, string? licenseType, string? usageOperation)
+    {
+        var licensingGuest = guest switch
+        {
+            OperatingSystemKind.Linux => LicensingGuest.Linux,
+            OperatingSystemKind.Windows => isWindowsServer == false ? LicensingGuest.WindowsClient : LicensingGuest.WindowsServer,
+            _ => throw new ImportTaskFailedException(ImportStatusMessages.UnknownOs),
+        };
+        var decision = ImageLicensing.Decide(licensingGuest, licenseType, usageOperation);
+        return decision.Succeeded ? decision : throw new ImportTaskFailedException(decision.FailureMessage!);
     }
 
     /// <summary>The AMI's Platform: "windows" for a Windows guest, null (Linux/UNIX) otherwise; a requested Platform must agree.</summary>
@@ -146,13 +170,18 @@ public static class ImageImportDecisionRules
     }
 
     /// <summary>
-    /// Seam: GuestInspection does not carry the Windows inspection (product, installation type) yet, only its display
-    /// name in <see cref="GuestOperatingSystem.Distribution"/>; the product is read back from that name until it does.
+    /// A Windows guest's installation is a server (licensing default AWS) or a client (BYOL only): its InstallationType,
+    /// else its product; null when neither says.
     /// </summary>
-    public static WindowsProduct WindowsProductOf(GuestOperatingSystem system)
+    public static bool? IsWindowsServer(GuestInspection inspection)
     {
-        ArgumentNullException.ThrowIfNull(system);
-        return Enum.GetValues<WindowsProduct>().FirstOrDefault(product => product != WindowsProduct.Unknown && WindowsProducts.DisplayName(product) == system.Distribution);
+        ArgumentNullException.ThrowIfNull(inspection);
+        return inspection.Windows switch
+        {
+            null => null,
+            { InstallationType: WindowsInstallationType.Unknown } windows => IsServer(windows.Product),
+            var windows => windows.IsServer,
+        };
     }
 
     /// <summary>Server products (licensing default AWS) against clients (BYOL only); null for an unknown product.</summary>

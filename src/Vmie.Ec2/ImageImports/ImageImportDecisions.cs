@@ -6,8 +6,9 @@ using Vmie.Guest.Windows;
 namespace Vmie.Ec2.ImageImports;
 
 /// <summary>
-/// What the pipeline decided for the AMI from the guest and the request (spec §4.3; issue 5 point 4), and the OS
-/// facts the licensing rules (§8) need. Stored as the task's result_json.
+/// What an import-image task decided for its AMI from the guest and the request (spec §4.3, §8; issue 5 point 4): the
+/// pipeline's platform, architecture, boot mode, ENA and licensing, and, once the task completed, the AMI's ID. Stored
+/// as the task's result_json; a decided value replaces the requested one in DescribeImportImageTasks.
 /// </summary>
 public sealed record ImageImportDecisions
 {
@@ -47,9 +48,28 @@ public sealed record ImageImportDecisions
     /// <summary>A Windows GPT boot disk that the import converts to MBR to boot in legacy BIOS (spec §4.3).</summary>
     public bool GptToMbrConversion { get; init; }
 
+    /// <summary>AWS or BYOL (spec §8.2), from the request or the guest's default.</summary>
+    public required string LicenseType { get; init; }
+
+    /// <summary>The AMI's PlatformDetails: "Linux/UNIX", "Windows", "Windows BYOL"... (spec §8.3).</summary>
+    public required string PlatformDetails { get; init; }
+
+    /// <summary>The AMI's UsageOperation: "RunInstances", "RunInstances:0002"... (spec §8.3).</summary>
+    public required string UsageOperation { get; init; }
+
+    /// <summary>The AMI made, once the task completed.</summary>
+    public string? ImageId { get; init; }
+
+    /// <summary>The task's Platform as ImportImageTask shows it: Windows or Linux.</summary>
+    [JsonIgnore]
+    public string TaskPlatform => OperatingSystem == OperatingSystemKind.Windows ? "Windows" : "Linux";
+
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     public static ImageImportDecisions FromJson(string json) =>
         JsonSerializer.Deserialize<ImageImportDecisions>(json, JsonOptions)
         ?? throw new InvalidOperationException("The stored import-image decisions are empty.");
+
+    /// <returns>The stored decisions, or null when the task has not stored any (it has not completed).</returns>
+    public static ImageImportDecisions? FromStored(string? json) => string.IsNullOrEmpty(json) ? null : FromJson(json);
 }

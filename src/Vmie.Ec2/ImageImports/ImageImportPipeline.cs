@@ -1,6 +1,7 @@
 using Vmie.Disks.Abstractions;
 using Vmie.Disks.Detection;
 using Vmie.Disks.Sources;
+using Vmie.Ec2.Images;
 using Vmie.Ec2.Tasks;
 using Vmie.Guest.FileSystems;
 using Vmie.Guest.Inspection;
@@ -67,7 +68,7 @@ public sealed class ImageImportPipeline
             throw new ImportTaskFailedException(ImportTaskMessages.OvaNotSoleContainer);
         }
 
-        var images = new List<VirtualMachineImage>();
+        var images = new List<IAsyncDisposable>();
         try
         {
             var disks = await OpenAsync(containers, request.AccountId, images, cancellationToken).ConfigureAwait(false);
@@ -109,14 +110,6 @@ public sealed class ImageImportPipeline
         }
     }
 
-    /// <summary>The device a disk is attached as: /dev/sda1 for the boot disk, then /dev/sdb, /dev/sdc...</summary>
-    public static string DeviceName(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, 26);
-        return index == 0 ? "/dev/sda1" : $"/dev/sd{(char)('a' + index)}";
-    }
-
     /// <summary>A disk's format as EC2 names it in SnapshotDetails (an OVA's disks by their own format).</summary>
     public static string FormatName(DiskFormat format) => format switch
     {
@@ -127,15 +120,27 @@ public sealed class ImageImportPipeline
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Not a disk format an import converts."),
     };
 
-    private async Task<List<ContainerDisk>> OpenAsync(IReadOnlyList<ImageImportDisk> containers, string accountId, List<VirtualMachineImage> images, CancellationToken cancellationToken)
+    private async Task<List<ContainerDisk>> OpenAsync(IReadOnlyList<ImageImportDisk> containers, string accountId, List<IAsyncDisposable> images, CancellationToken cancellationToken)
     {
         var disks = new List<ContainerDisk>();
         for (var index = 0; index < containers.Count; index++)
         {
             var container = containers[index];
-            var source = await ImportSourceOpener.OpenObjectAsync(_objects, accountId, container.Bucket, container.Key, cancellationToken).ConfigureAwait(false);
+            if (container.SourceSnapshotId is { } snapshotId)
+            {
+                // A disk the account already imported: read back from the snapshot store (the task pins the snapshot).
+                var snapshot = await _snapshots.OpenAsync(snapshotId, cancellationToken).ConfigureAwait(false);
+                images.Add(snapshot);
+                disks.Add(new ContainerDisk(index, new VirtualMachineDisk(snapshot, snapshotId, DiskFormat.Raw, "snapshot", snapshot.Capacity, [])));
+                continue;
+            }
+
+            var bucket = container.Bucket ?? throw new ArgumentException($"Disk container {index} has neither a source object nor a snapshot.", nameof(containers));
+            var key = container.Key ?? throw new ArgumentException($"Disk container {index} has no source key.", nameof(containers));
+            var format = container.Format ?? throw new ArgumentException($"Disk container {index} has no format.", nameof(containers));
+            var source = await ImportSourceOpener.OpenObjectAsync(_objects, accountId, bucket, key, cancellationToken).ConfigureAwait(false);
             var ovaRefusal = containers.Count > 1 ? ImportTaskMessages.OvaNotSoleContainer : null;
-            var image = await ImportSourceOpener.OpenImageAsync(container.Format, source, $"s3://{container.Bucket}/{container.Key}", ovaRefusal, cancellationToken).ConfigureAwait(false);
+            var image = await ImportSourceOpener.OpenImageAsync(format, source, $"s3://{bucket}/{key}", ovaRefusal, cancellationToken).ConfigureAwait(false);
             images.Add(image);
             disks.AddRange(image.Disks.Select(disk => new ContainerDisk(index, disk)));
         }
@@ -246,7 +251,7 @@ public sealed class ImageImportPipeline
             progress.Complete(disk.Index);
             await reporter.SetDiskAsync(disk.Update(ImportTaskStatus.Completed, null, null), stop.Token).ConfigureAwait(false);
             return new ImageImportDiskResult(
-                disk.Index, disk.ContainerIndex, disk.SnapshotId, DeviceName(disk.Index), stored.Capacity, stored.DataBytes, FormatName(disk.Disk.Format), disk.Disk.ImageFileSize, disk.Description);
+                disk.Index, disk.ContainerIndex, disk.SnapshotId, DeviceNames.ForImportedDisk(disk.Index), stored.Capacity, stored.DataBytes, FormatName(disk.Disk.Format), disk.Disk.ImageFileSize, disk.Description);
         }
         catch
         {
@@ -260,6 +265,6 @@ public sealed class ImageImportPipeline
     private sealed record PlannedDisk(int Index, int ContainerIndex, VirtualMachineDisk Disk, string? Description, string SnapshotId)
     {
         public ImageImportDiskUpdate Update(string status, string? statusMessage, int? progress) =>
-            new(Index, ContainerIndex, status, statusMessage, progress, FormatName(Disk.Format), Disk.ImageFileSize, DeviceName(Index), SnapshotId);
+            new(Index, ContainerIndex, status, statusMessage, progress, FormatName(Disk.Format), Disk.ImageFileSize, DeviceNames.ForImportedDisk(Index), SnapshotId);
     }
 }

@@ -29,6 +29,7 @@ public sealed class ImportImageService
     private readonly TagRepository _tags;
     private readonly IObjectStore _objects;
     private readonly IImportSourceResolver _sourceResolver;
+    private readonly ImportTaskSignal _signal;
     private readonly Ec2Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ImportImageService> _logger;
@@ -40,6 +41,7 @@ public sealed class ImportImageService
         TagRepository tags,
         IObjectStore objects,
         IImportSourceResolver sourceResolver,
+        ImportTaskSignal signal,
         Ec2Options options,
         TimeProvider time,
         ILogger<ImportImageService> logger)
@@ -50,6 +52,7 @@ public sealed class ImportImageService
         _tags = tags;
         _objects = objects;
         _sourceResolver = sourceResolver;
+        _signal = signal;
         _options = options;
         _time = time;
         _logger = logger;
@@ -135,6 +138,8 @@ public sealed class ImportImageService
             case ImportTaskInsertResult.ActiveTaskLimitReached:
                 throw ImportTaskLimits.ActiveTasksExceeded(_options.MaxActiveImportTasksPerRegion, context.Region);
         }
+
+        _signal.NotifyWorkAvailable();
 
         // Accepted and reported as asked (clients and tooling expect it), but the operator must know the truth.
         if (validated.Parameters.Encrypted)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Vmie.Ec2.Contracts.Common;
 using Vmie.Ec2.Contracts.ImportImages;
+using Vmie.Ec2.ImageImports;
 using Vmie.Ec2.Persistence;
 using Vmie.Ec2.Tasks;
 
@@ -12,28 +13,28 @@ public static class ImportImageTaskView
     public static ImportImageTask ToTask(ImportTaskRecord task, IReadOnlyList<TaskDiskRecord> disks, IReadOnlyList<ResourceTag> tags)
     {
         var parameters = ImportImageParameters.FromJson(task.RequestJson);
-        var decisions = ImportImageDecisions.FromJson(task.ResultJson);
+        var decisions = ImageImportDecisions.FromStored(task.ResultJson);
         var ended = ImportTaskStatus.HasEnded(task.Status);
         return new ImportImageTask
         {
-            Architecture = decisions.Architecture ?? parameters.Architecture,
-            BootMode = decisions.BootMode ?? parameters.BootMode,
+            Architecture = decisions?.Architecture ?? parameters.Architecture,
+            BootMode = decisions?.BootMode ?? parameters.BootMode,
             Description = parameters.Description,
             Encrypted = parameters.Encrypted,
             Hypervisor = parameters.Hypervisor,
-            ImageId = task.Status == ImportTaskStatus.Completed ? decisions.ImageId : null,
+            ImageId = task.Status == ImportTaskStatus.Completed ? decisions?.ImageId : null,
             ImportTaskId = task.Id,
             KmsKeyId = parameters.KmsKeyId,
             LicenseSpecifications = parameters.LicenseConfigurationArns.Select(a => new ImportImageLicenseConfigurationResponse { LicenseConfigurationArn = a }).ToList(),
-            LicenseType = decisions.LicenseType ?? parameters.LicenseType,
-            Platform = decisions.Platform ?? parameters.Platform,
+            LicenseType = decisions?.LicenseType ?? parameters.LicenseType,
+            Platform = decisions?.TaskPlatform ?? parameters.Platform,
             // Progress is absent, not blank, once the task has ended (clients test for presence).
             Progress = ended || task.Progress is null ? null : task.Progress.Value.ToString(CultureInfo.InvariantCulture),
             SnapshotDetails = disks.OrderBy(d => d.Position).Select(d => ToDetail(d, ended)).ToList(),
             Status = task.Status,
             StatusMessage = task.Status == ImportTaskStatus.Completed ? null : task.StatusMessage,
             Tags = tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
-            UsageOperation = decisions.UsageOperation ?? parameters.UsageOperation,
+            UsageOperation = decisions?.UsageOperation ?? parameters.UsageOperation,
         };
     }
 

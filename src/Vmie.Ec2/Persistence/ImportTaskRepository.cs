@@ -193,18 +193,20 @@ public sealed class ImportTaskRepository
 
     /// <summary>
     /// Claims the oldest unclaimed active task of the given kinds for <paramref name="workerId"/>: attempts + 1,
-    /// StatusMessage validating, and <paramref name="newSnapshotId"/> recorded as the snapshot it will produce.
+    /// StatusMessage validating, and, for an import-snapshot task, <paramref name="newSnapshotId"/> recorded as the
+    /// snapshot it will produce (an image task records its snapshots in its disks' rows as its run allocates them).
     /// </summary>
     public async Task<ImportTaskRecord?> TryClaimNextAsync(IReadOnlyList<string> kinds, string workerId, string? newSnapshotId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = _database.OpenConnection();
         await using var command = SqliteStatement.Create(connection, null, "",
             ("$w", workerId), ("$now", SqliteStatement.ToUnixMilliseconds(now)), ("$snapshot", newSnapshotId),
-            ("$active", ImportTaskStatus.Active), ("$message", ImportTaskMessages.Validating));
+            ("$active", ImportTaskStatus.Active), ("$message", ImportTaskMessages.Validating), ("$snapshotKind", ImportTaskKind.ImportSnapshot));
         var kindList = SqliteStatement.AddList(command, "k", kinds);
         command.CommandText = $"""
             UPDATE ec2_tasks SET claimed_by = $w, claimed_at = $now, heartbeat_at = $now, updated_at = $now,
-                attempts = attempts + 1, snapshot_id = COALESCE($snapshot, snapshot_id), status_message = $message
+                attempts = attempts + 1, status_message = $message,
+                snapshot_id = CASE WHEN kind = $snapshotKind THEN COALESCE($snapshot, snapshot_id) ELSE snapshot_id END
             WHERE seq = (SELECT seq FROM ec2_tasks WHERE status = $active AND claimed_by IS NULL AND kind IN ({kindList}) ORDER BY seq LIMIT 1)
             RETURNING {Columns};
             """;
@@ -268,6 +270,46 @@ public sealed class ImportTaskRepository
     }
 
     /// <summary>
+    /// Ends a held, still active image task as completed, atomically: the task (its decisions, with the AMI's ID, as
+    /// result_json), its disks, the snapshot rows and the AMI with its block device mappings. Returns false (and
+    /// changes nothing) when the task was cancelled meanwhile or the claim was lost.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The AMI could not be created (its name is taken); nothing is written.</exception>
+    public async Task<bool> CompleteWithImageAsync(string id, string workerId, string resultJson, IReadOnlyList<SnapshotRecord> snapshots, ImageRecord image, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = _database.OpenConnection();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = SqliteStatement.Create(connection, transaction, """
+            UPDATE ec2_tasks SET status = $completed, status_message = NULL, progress = NULL, claimed_by = NULL, heartbeat_at = NULL,
+                result_json = $result, finished_at = $now, updated_at = $now
+            WHERE id = $id AND claimed_by = $w AND status = $active;
+            """,
+            ("$completed", ImportTaskStatus.Completed), ("$result", resultJson), ("$now", SqliteStatement.ToUnixMilliseconds(now)),
+            ("$id", id), ("$w", workerId), ("$active", ImportTaskStatus.Active)))
+        {
+            if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return false;
+            }
+        }
+
+        foreach (var snapshot in snapshots)
+        {
+            await SnapshotRepository.InsertAsync(connection, transaction, snapshot, cancellationToken);
+        }
+
+        var inserted = await ImageRepository.InsertAsync(connection, transaction, image, [], cancellationToken);
+        if (inserted.Result != ImageInsertResult.Inserted)
+        {
+            throw new InvalidOperationException($"The AMI {image.Id} of task {id} could not be created: {inserted.Result} ({inserted.Conflict}).");
+        }
+
+        await TaskDiskRepository.CompleteAllAsync(connection, transaction, id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
     /// Ends a held task as deleted. A task being cancelled keeps its cancellation message; any other gets
     /// <paramref name="statusMessage"/>. The snapshot the run was writing (possibly committed already, when
     /// only recording the completion failed) is queued for release in the same transaction. Returns false
@@ -293,6 +335,7 @@ public sealed class ImportTaskRepository
             }
         }
 
+        await TaskDiskRepository.EndRunAsync(connection, transaction, id, requeued: false, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -312,20 +355,24 @@ public sealed class ImportTaskRepository
             UPDATE ec2_tasks SET
                 status = CASE WHEN status = $deleting THEN $deleted ELSE status END,
                 status_message = CASE WHEN status = $deleting THEN status_message ELSE $pending END,
-                progress = CASE WHEN status = $deleting THEN NULL ELSE $initialProgress END,
+                progress = CASE WHEN status = $deleting THEN NULL WHEN kind = $imageKind THEN $imageInitialProgress ELSE $initialProgress END,
                 finished_at = CASE WHEN status = $deleting THEN $now ELSE NULL END,
                 attempts = CASE WHEN status = $deleting THEN attempts ELSE MAX(attempts - 1, 0) END,
                 disk_image_size = 0, snapshot_id = NULL, claimed_by = NULL, heartbeat_at = NULL, updated_at = $now
-            WHERE id = $id AND claimed_by = $w AND status IN ($active, $deleting);
+            WHERE id = $id AND claimed_by = $w AND status IN ($active, $deleting)
+            RETURNING status;
             """,
             ("$deleting", ImportTaskStatus.Deleting), ("$deleted", ImportTaskStatus.Deleted), ("$active", ImportTaskStatus.Active),
             ("$pending", ImportTaskMessages.Pending), ("$initialProgress", ImportProgress.Initial),
+            ("$imageKind", ImportTaskKind.ImportImage), ("$imageInitialProgress", ImportProgress.ImageInitial),
             ("$now", SqliteStatement.ToUnixMilliseconds(now)), ("$id", id), ("$w", workerId)))
         {
-            if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            if (await command.ExecuteScalarAsync(cancellationToken) is not string status)
             {
                 return false;
             }
+
+            await TaskDiskRepository.EndRunAsync(connection, transaction, id, requeued: status == ImportTaskStatus.Active, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -358,13 +405,14 @@ public sealed class ImportTaskRepository
             UPDATE ec2_tasks SET
                 status = CASE WHEN $end THEN $deleted ELSE $active END,
                 status_message = CASE WHEN $end THEN $message ELSE $pending END,
-                progress = CASE WHEN $end THEN NULL ELSE $initialProgress END,
+                progress = CASE WHEN $end THEN NULL WHEN kind = $imageKind THEN $imageInitialProgress ELSE $initialProgress END,
                 finished_at = CASE WHEN $end THEN $now ELSE NULL END,
                 disk_image_size = 0, snapshot_id = NULL, claimed_by = NULL, heartbeat_at = NULL, updated_at = $now
             WHERE id = $id AND claimed_by = $holder AND heartbeat_at IS $heartbeat AND status = $status;
             """,
             ("$end", end), ("$deleted", ImportTaskStatus.Deleted), ("$active", ImportTaskStatus.Active), ("$message", message),
             ("$pending", ImportTaskMessages.Pending), ("$initialProgress", ImportProgress.Initial), ("$now", SqliteStatement.ToUnixMilliseconds(now)),
+            ("$imageKind", ImportTaskKind.ImportImage), ("$imageInitialProgress", ImportProgress.ImageInitial),
             ("$id", orphan.Id), ("$holder", orphan.ClaimedBy), ("$status", orphan.Status),
             ("$heartbeat", orphan.HeartbeatAt is { } heartbeat ? SqliteStatement.ToUnixMilliseconds(heartbeat) : null)))
         {
@@ -379,6 +427,7 @@ public sealed class ImportTaskRepository
             await SnapshotRepository.QueueReleaseAsync(connection, transaction, orphan.SnapshotId, now, cancellationToken);
         }
 
+        await TaskDiskRepository.EndRunAsync(connection, transaction, orphan.Id, requeued: !end, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -125,6 +125,50 @@ public sealed class TaskDiskRepository
         }
     }
 
+    /// <summary>
+    /// Called in the transaction that ends a run which did not complete (the task ends deleted, or goes back to the
+    /// queue): the snapshots the run wrote into its disks' rows are queued for release (unless a snapshot row names
+    /// them), then the disks end deleted with the task or, for a re-queued task, are reset to what the request made
+    /// them (an OVA's disks folded back into its one row), so that the next run starts over.
+    /// </summary>
+    internal static async Task EndRunAsync(SqliteConnection connection, SqliteTransaction transaction, string taskId, bool requeued, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using (var release = SqliteStatement.Create(connection, transaction, """
+            INSERT INTO ec2_snapshot_releases (snapshot_id, requested_at)
+            SELECT d.snapshot_id, $now FROM ec2_task_disks AS d
+            WHERE d.task_id = $id AND d.snapshot_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ec2_snapshots AS s WHERE s.id = d.snapshot_id)
+            ON CONFLICT(snapshot_id) DO NOTHING;
+            """, ("$id", taskId), ("$now", SqliteStatement.ToUnixMilliseconds(now))))
+        {
+            await release.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // The request (request_json, ImportImageParameters) keeps each container's Format and Description in order.
+        var sql = requeued
+            ? """
+                DELETE FROM ec2_task_disks WHERE task_id = $id
+                    AND position >= (SELECT json_array_length(request_json, '$.Disks') FROM ec2_tasks WHERE id = $id);
+                UPDATE ec2_task_disks SET status = $active, status_message = NULL, progress = NULL, snapshot_id = NULL,
+                    device_name = NULL, disk_image_size = 0,
+                    format = (SELECT json_extract(t.request_json, '$.Disks[' || ec2_task_disks.position || '].Format') FROM ec2_tasks AS t WHERE t.id = $id),
+                    description = (SELECT json_extract(t.request_json, '$.Disks[' || ec2_task_disks.position || '].Description') FROM ec2_tasks AS t WHERE t.id = $id)
+                WHERE task_id = $id;
+                """
+            : "UPDATE ec2_task_disks SET status = $deleted, progress = NULL WHERE task_id = $id;";
+        await using var update = SqliteStatement.Create(connection, transaction, sql,
+            ("$id", taskId), ("$active", ImportTaskStatus.Active), ("$deleted", ImportTaskStatus.Deleted));
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks every disk of a task that completed as completed, its phase and progress cleared.</summary>
+    internal static async Task CompleteAllAsync(SqliteConnection connection, SqliteTransaction transaction, string taskId, CancellationToken cancellationToken)
+    {
+        await using var update = SqliteStatement.Create(connection, transaction,
+            "UPDATE ec2_task_disks SET status = $completed, status_message = NULL, progress = NULL WHERE task_id = $id;",
+            ("$completed", ImportTaskStatus.Completed), ("$id", taskId));
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Marks the unfinished disks of a task that ended at once (cancelled before any worker took it) as <paramref name="status"/>.</summary>
     internal static async Task EndUnfinishedAsync(SqliteConnection connection, SqliteTransaction transaction, string taskId, string status, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public sealed class ImportTaskLease : IImportTaskReporter, IAsyncDisposable
     private long _total;
     private volatile bool _cancelRequested;
     private volatile bool _claimLost;
+    private Func<CancellationToken, Task>? _onBeat;
 
     private ImportTaskLease(ImportTaskRepository tasks, ImportTaskCancellation cancellation, string taskId, string workerId, TimeSpan interval, TimeProvider time, ILogger logger, CancellationToken stopping)
     {
@@ -52,6 +53,18 @@ public sealed class ImportTaskLease : IImportTaskReporter, IAsyncDisposable
 
     public Task SetStageAsync(string statusMessage, long? diskImageSize, CancellationToken cancellationToken) =>
         _tasks.SetStageAsync(_taskId, _workerId, statusMessage, diskImageSize, _time.GetUtcNow(), cancellationToken);
+
+    /// <summary>
+    /// Work to do after each heartbeat that found the task still active and held (an image task writes its disks'
+    /// progress there, at most once per interval). A failure is logged and retried at the next beat.
+    /// </summary>
+    public void OnBeat(Func<CancellationToken, Task> work) => _onBeat = work;
+
+    /// <summary>
+    /// Looks at the task now, as a heartbeat does: when it is being cancelled or the claim was lost, the flags are set
+    /// and <see cref="Token"/> is cancelled. For a worker whose conditional write changed nothing.
+    /// </summary>
+    public Task CheckNowAsync() => BeatAsync();
 
     /// <summary>
     /// Stops the heartbeat and waits for a beat in flight, before the write that ends the task (a beat after it
@@ -131,6 +144,17 @@ public sealed class ImportTaskLease : IImportTaskReporter, IAsyncDisposable
         else if (status == ImportTaskStatus.Deleting)
         {
             RequestCancel();
+        }
+        else if (_onBeat is { } work)
+        {
+            try
+            {
+                await work(_stopHeartbeat.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "Recording the progress of import task {TaskId} failed.", _taskId);
+            }
         }
     }
 }

@@ -14,6 +14,9 @@ public static class ImportTaskMessages
 
     public const string ImageConverting = "converting";
 
+    /// <summary>An import-image task's last phase: the AMI is made from the converted disks (spec §3.1).</summary>
+    public const string PreparingAmi = "preparing ami";
+
     /// <summary>Status message of a task ended by CancelImportTask.</summary>
     public const string Cancelled = "User initiated task cancelation";
 

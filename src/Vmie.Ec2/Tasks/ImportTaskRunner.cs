@@ -16,10 +16,11 @@ namespace Vmie.Ec2.Tasks;
 /// </summary>
 public sealed class ImportTaskRunner : BackgroundService
 {
-    private static readonly string[] RunnableKinds = [ImportTaskKind.ImportSnapshot];
+    private static readonly string[] RunnableKinds = [ImportTaskKind.ImportSnapshot, ImportTaskKind.ImportImage];
 
     private readonly ImportTaskRepository _tasks;
     private readonly ImportSnapshotJob _job;
+    private readonly ImportImageJob _imageJob;
     private readonly SnapshotContentReleaser _releaser;
     private readonly SnapshotRepository _snapshots;
     private readonly SnapshotReleaseSignal _releases;
@@ -32,6 +33,7 @@ public sealed class ImportTaskRunner : BackgroundService
     public ImportTaskRunner(
         ImportTaskRepository tasks,
         ImportSnapshotJob job,
+        ImportImageJob imageJob,
         SnapshotContentReleaser releaser,
         SnapshotRepository snapshots,
         SnapshotReleaseSignal releases,
@@ -44,6 +46,7 @@ public sealed class ImportTaskRunner : BackgroundService
         options.Validate();
         _tasks = tasks;
         _job = job;
+        _imageJob = imageJob;
         _releaser = releaser;
         _snapshots = snapshots;
         _releases = releases;
@@ -103,44 +106,44 @@ public sealed class ImportTaskRunner : BackgroundService
 
     private async Task RunAsync(ImportTaskRecord task, CancellationToken stoppingToken)
     {
-        _logger.LogInformation("Import task {TaskId} started (attempt {Attempt}), producing snapshot {SnapshotId}.", task.Id, task.Attempts, task.SnapshotId);
+        _logger.LogInformation("Import task {TaskId} started (attempt {Attempt}).", task.Id, task.Attempts);
         await using var lease = ImportTaskLease.Start(_tasks, _cancellation, task.Id, WorkerId, _options.HeartbeatInterval, _time, _logger, stoppingToken);
+
+        // Every snapshot ID this run may write: what it must release itself when it cannot end or hand back the task.
+        var run = new List<string>();
+        if (task.SnapshotId is { } snapshotId)
+        {
+            run.Add(snapshotId);
+        }
 
         // A write that records the end of a task must happen even when the runner is stopping.
         var none = CancellationToken.None;
         try
         {
-            SnapshotRecord snapshot;
-            try
+            var completed = task.Kind switch
             {
-                snapshot = await _job.RunAsync(task, lease, lease.Token);
-            }
-            finally
+                ImportTaskKind.ImportSnapshot => await RunSnapshotAsync(task, lease),
+                ImportTaskKind.ImportImage => await RunImageAsync(task, lease, run),
+                _ => throw new InvalidOperationException($"Import task {task.Id} has kind {task.Kind}, which no job runs."),
+            };
+            if (completed)
             {
-                // No heartbeat may run beside or after the write that ends the task: it would find the claim
-                // gone and report it lost. The lease stays registered, so the claim still counts as running here.
-                await lease.StopHeartbeatAsync();
-            }
-
-            if (await _tasks.CompleteWithSnapshotAsync(task.Id, WorkerId, snapshot, _time.GetUtcNow(), none))
-            {
-                _logger.LogInformation("Import task {TaskId} completed: snapshot {SnapshotId}, {Capacity} bytes.", task.Id, snapshot.Id, snapshot.Capacity);
                 return;
             }
 
-            // Cancelled (or taken over) while the snapshot was committed: the snapshot must not survive.
-            _logger.LogInformation("Import task {TaskId} was cancelled as its snapshot was committed; releasing snapshot {SnapshotId}.", task.Id, snapshot.Id);
-            await EndDeletedAsync(task, ImportTaskMessages.Cancelled);
+            // Cancelled (or taken over) while the snapshots were committed: they must not survive.
+            _logger.LogInformation("Import task {TaskId} was cancelled as its snapshots were committed; releasing them.", task.Id);
+            await EndDeletedAsync(task, ImportTaskMessages.Cancelled, run);
         }
         catch (Exception) when (lease.CancelRequested)
         {
             _logger.LogInformation("Import task {TaskId} was cancelled.", task.Id);
-            await EndDeletedAsync(task, ImportTaskMessages.Cancelled);
+            await EndDeletedAsync(task, ImportTaskMessages.Cancelled, run);
         }
         catch (Exception) when (lease.ClaimLost)
         {
             _logger.LogWarning("Import task {TaskId} was taken over by another worker; this run is abandoned.", task.Id);
-            await QueueRunSnapshotReleaseAsync(task);
+            await QueueRunSnapshotReleaseAsync(run);
         }
         catch (Exception e) when (stoppingToken.IsCancellationRequested && e is not ImportTaskFailedException)
         {
@@ -148,43 +151,102 @@ public sealed class ImportTaskRunner : BackgroundService
             _logger.LogInformation("Import task {TaskId} was interrupted by shutdown; it will start again.", task.Id);
             if (!await _tasks.ReleaseClaimAsync(task.Id, WorkerId, _time.GetUtcNow(), none))
             {
-                await QueueRunSnapshotReleaseAsync(task);
+                await QueueRunSnapshotReleaseAsync(run);
             }
         }
         catch (ImportTaskFailedException failure)
         {
             _logger.LogInformation("Import task {TaskId} failed: {StatusMessage}", task.Id, failure.StatusMessage);
-            await EndDeletedAsync(task, failure.StatusMessage);
+            await EndDeletedAsync(task, failure.StatusMessage, run);
         }
         catch (Exception e)
         {
-            // Also when only recording the completion failed (disk full, busy database): the snapshot committed
-            // in the store is then released with the task's end.
+            // Also when only recording the completion failed (disk full, busy database): the snapshots committed
+            // in the store are then released with the task's end.
             _logger.LogError(e, "Import task {TaskId} failed with an internal error.", task.Id);
-            await EndDeletedAsync(task, ImportTaskMessages.ServerError(task.Id));
+            await EndDeletedAsync(task, ImportTaskMessages.ServerError(task.Id), run);
         }
+    }
+
+    /// <returns>True when the task completed; false when it was cancelled or taken over as its snapshot was committed.</returns>
+    private async Task<bool> RunSnapshotAsync(ImportTaskRecord task, ImportTaskLease lease)
+    {
+        SnapshotRecord snapshot;
+        try
+        {
+            snapshot = await _job.RunAsync(task, lease, lease.Token);
+        }
+        finally
+        {
+            // No heartbeat may run beside or after the write that ends the task: it would find the claim
+            // gone and report it lost. The lease stays registered, so the claim still counts as running here.
+            await lease.StopHeartbeatAsync();
+        }
+
+        if (!await _tasks.CompleteWithSnapshotAsync(task.Id, WorkerId, snapshot, _time.GetUtcNow(), CancellationToken.None))
+        {
+            return false;
+        }
+
+        _logger.LogInformation("Import task {TaskId} completed: snapshot {SnapshotId}, {Capacity} bytes.", task.Id, snapshot.Id, snapshot.Capacity);
+        return true;
+    }
+
+    /// <returns>True when the task completed; false when it was cancelled or taken over as its AMI was prepared.</returns>
+    private async Task<bool> RunImageAsync(ImportTaskRecord task, ImportTaskLease lease, List<string> run)
+    {
+        ImportImageCompletion completion;
+        try
+        {
+            completion = await _imageJob.RunAsync(task, lease, WorkerId, run, lease.Token);
+        }
+        finally
+        {
+            await lease.StopHeartbeatAsync();
+        }
+
+        if (!await _tasks.CompleteWithImageAsync(task.Id, WorkerId, completion.Decisions.ToJson(), completion.Snapshots, completion.Image, _time.GetUtcNow(), CancellationToken.None))
+        {
+            return false;
+        }
+
+        _logger.LogInformation("Import task {TaskId} completed: AMI {ImageId} with {Disks} snapshots ({Platform}, {BootMode}, {UsageOperation}).",
+            task.Id, completion.Image.Id, completion.Snapshots.Count, completion.Decisions.PlatformDetails, completion.Decisions.BootMode, completion.Decisions.UsageOperation);
+        return true;
     }
 
     /// <summary>
-    /// Ends a run's task deleted and has the run's snapshot released: in the same transaction while the task is
-    /// held, else (the task was taken over, and its new run writes another snapshot ID) on its own.
+    /// Ends a run's task deleted and has the run's snapshots released: those recorded in the task's rows in the same
+    /// transaction while the task is held, and every ID the run took on its own (the task may have been taken over,
+    /// and its new run writes other snapshot IDs).
     /// </summary>
-    private async Task EndDeletedAsync(ImportTaskRecord task, string statusMessage)
+    private async Task EndDeletedAsync(ImportTaskRecord task, string statusMessage, List<string> run)
     {
-        if (!await _tasks.EndDeletedAsync(task.Id, WorkerId, statusMessage, _time.GetUtcNow(), CancellationToken.None))
+        if (await _tasks.EndDeletedAsync(task.Id, WorkerId, statusMessage, _time.GetUtcNow(), CancellationToken.None))
         {
-            await QueueRunSnapshotReleaseAsync(task);
-            return;
+            _releases.NotifyReleaseQueued();
         }
 
-        _releases.NotifyReleaseQueued();
+        // Also when the end was recorded: an ID the run took but could not record in its disk rows (the write that
+        // found the task cancelled) is released too. IDs that became snapshot rows are never queued.
+        await QueueRunSnapshotReleaseAsync(run);
     }
 
-    private async Task QueueRunSnapshotReleaseAsync(ImportTaskRecord task)
+    private async Task QueueRunSnapshotReleaseAsync(List<string> run)
     {
-        if (task.SnapshotId is { } snapshotId)
+        List<string> snapshotIds;
+        lock (run)
+        {
+            snapshotIds = [.. run];
+        }
+
+        foreach (var snapshotId in snapshotIds)
         {
             await _snapshots.QueueReleaseAsync(snapshotId, _time.GetUtcNow(), CancellationToken.None);
+        }
+
+        if (snapshotIds.Count > 0)
+        {
             _releases.NotifyReleaseQueued();
         }
     }

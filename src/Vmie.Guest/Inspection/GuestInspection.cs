@@ -27,6 +27,9 @@ public sealed record GuestInspection
     /// <summary>The Windows installations found; their facts come from the Windows inspection (integration point).</summary>
     public IReadOnlyList<WindowsSystemRoot> WindowsRoots { get; init; } = [];
 
+    /// <summary>For a Windows guest: what the Windows inspection found on its system volume (product, edition, server or client).</summary>
+    public WindowsInspection? Windows { get; init; }
+
     /// <summary>For a Windows guest: the boot disk's Windows boot facts (modes, default mode, GPT→MBR conversion, EMS).</summary>
     public WindowsBootInspection? WindowsBoot { get; init; }
 

@@ -95,6 +95,7 @@ public static class GuestInspector
             // A Windows system volume: its facts (registry, PE headers, NTFS free space) judged against spec §4.2.2 and §5.3,
             // and the boot disk's Windows boot volumes for the modes of §4.3.
             WindowsBootInspection? windowsBoot = null;
+            WindowsInspection? windowsFacts = null;
             if (operatingSystem is null && windowsRoots.Count > 0)
             {
                 var rootVolume = volumeSet.Volumes.First(volume => volume.DeviceName == windowsRoots[0].DeviceName);
@@ -111,6 +112,7 @@ public static class GuestInspector
                 }
                 else
                 {
+                    windowsFacts = windows;
                     operatingSystem = new GuestOperatingSystem(
                         OperatingSystemKind.Windows,
                         windows.Version?.ProductName ?? WindowsProducts.DisplayName(windows.Product),
@@ -147,6 +149,7 @@ public static class GuestInspector
                 LinuxRootDevices = facts.LinuxRootDevices,
                 Mounts = mounts,
                 WindowsRoots = windowsRoots,
+                Windows = windowsFacts,
                 WindowsBoot = windowsBoot,
                 BootModes = bootModes,
                 BootModeEvidence = bootEvidence,

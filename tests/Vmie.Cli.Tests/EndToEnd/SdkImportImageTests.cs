@@ -8,7 +8,8 @@ namespace Vmie.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// ImportImage, DescribeImportImageTasks and CancelImportTask with the AWS SDK against a real `vmie serve`:
-/// the request side and the task records (no pipeline runs image tasks yet, so they stay pending).
+/// the request side and the task records (SdkImageImportRunTests runs tasks to their end on real guests; the
+/// objects named here do not exist, so a worker ends their tasks with the 404 message).
 /// </summary>
 public sealed class SdkImportImageTests : IAsyncLifetime
 {
@@ -83,7 +84,8 @@ public sealed class SdkImportImageTests : IAsyncLifetime
         Assert.Equal([ova.ImportTaskId, vmdks.ImportTaskId], all.ImportImageTasks.Select(t => t.ImportTaskId));
         var described = all.ImportImageTasks[1];
         Assert.Equal(BootModeValues.Uefi, described.BootMode);
-        Assert.Equal(("active", "pending", "2"), (described.Status, described.StatusMessage, described.Progress));
+        // A worker may already have ended it: its objects do not exist.
+        Assert.Contains(described.Status, new[] { "active", "deleted" });
         Assert.Equal(["VMDK", "VMDK"], described.SnapshotDetails.Select(d => d.Format));
 
         var byId = await _ec2.DescribeImportImageTasksAsync(new DescribeImportImageTasksRequest { ImportTaskIds = [ova.ImportTaskId] });
@@ -116,15 +118,21 @@ public sealed class SdkImportImageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cancel_ends_a_pending_image_task_and_is_refused_once_it_has_ended()
+    public async Task A_missing_object_ends_the_task_deleted_and_cancel_is_then_refused()
     {
         var task = await _ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("vhdx", "disk.vhdx")] });
 
-        var cancelled = await _ec2.CancelImportTaskAsync(new CancelImportTaskRequest { ImportTaskId = task.ImportTaskId, CancelReason = "wrong disk" });
-        Assert.Equal((task.ImportTaskId, "active", "deleting"), (cancelled.ImportTaskId, cancelled.PreviousState, cancelled.State));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        ImportImageTask ended;
+        do
+        {
+            await Task.Delay(50);
+            ended = Assert.Single((await _ec2.DescribeImportImageTasksAsync(new DescribeImportImageTasksRequest { ImportTaskIds = [task.ImportTaskId] })).ImportImageTasks);
+            Assert.True(DateTime.UtcNow < deadline, "the task did not end");
+        }
+        while (ended.Status == "active");
 
-        var ended = Assert.Single((await _ec2.DescribeImportImageTasksAsync(new DescribeImportImageTasksRequest { ImportTaskIds = [task.ImportTaskId] })).ImportImageTasks);
-        Assert.Equal(("deleted", "User initiated task cancelation"), (ended.Status, ended.StatusMessage));
+        Assert.Equal(("deleted", "ClientError: Disk validation failed [We do not have access to the given resource. Reason 404 Not Found]"), (ended.Status, ended.StatusMessage));
         Assert.True(string.IsNullOrEmpty(ended.Progress));
         var deleted = await _ec2.DescribeImportImageTasksAsync(new DescribeImportImageTasksRequest { Filters = [new Amazon.EC2.Model.Filter("task-state", ["deleted"])] });
         Assert.Equal(task.ImportTaskId, Assert.Single(deleted.ImportImageTasks).ImportTaskId);
@@ -164,31 +172,31 @@ public sealed class SdkImportImageTests : IAsyncLifetime
         Assert.Empty((await _ec2.DescribeImportImageTasksAsync(new DescribeImportImageTasksRequest())).ImportImageTasks ?? []);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Image_and_snapshot_imports_share_the_limit_of_five_active_tasks()
     {
-        for (var i = 0; i < 3; i++)
+        // One worker, busy for seconds with a real guest: the tasks behind it stay active (pending) meanwhile.
+        using var work = new TemporaryDirectory();
+        await using var server = await VmieServerProcess.StartAsync(work.File("data"), "--conversions", "1");
+        using var s3 = AwsClients.S3(server);
+        using var ec2 = AwsClients.Ec2(server);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "my-import-bucket" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "my-import-bucket", Key = "vm.raw", FilePath = ImportImageGuests.DebianRaw });
+
+        await ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("raw", "vm.raw")] });
+        for (var i = 0; i < 2; i++)
         {
-            await _ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", $"vm{i}.ova")] });
+            await ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", $"vm{i}.ova")] });
         }
 
         for (var i = 0; i < 2; i++)
         {
-            await _ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = $"s3://my-import-bucket/missing{i}.raw" } });
+            await ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = $"s3://my-import-bucket/missing{i}.raw" } });
         }
 
-        // The snapshot tasks end (their objects are missing) and free their places; wait until they have.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await _ec2.DescribeImportSnapshotTasksAsync(new DescribeImportSnapshotTasksRequest())).ImportSnapshotTasks.Any(t => t.SnapshotTaskDetail.Status == "active")
-            && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        await _ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", "vm3.ova")] });
-        await _ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", "vm4.ova")] });
-        await RefusedAsync(new ImportImageRequest { DiskContainers = [Disk("ova", "vm5.ova")] }, "ResourceLimitExceeded");
-        var snapshot = await Assert.ThrowsAsync<AmazonEC2Exception>(() => _ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = "s3://my-import-bucket/x.raw" } }));
+        var image = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", "vm5.ova")] }));
+        Assert.Equal("ResourceLimitExceeded", image.ErrorCode);
+        var snapshot = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = "s3://my-import-bucket/x.raw" } }));
         Assert.Equal("ResourceLimitExceeded", snapshot.ErrorCode);
     }
 }

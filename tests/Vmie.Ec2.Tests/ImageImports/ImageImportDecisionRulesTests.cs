@@ -109,8 +109,64 @@ public sealed class ImageImportDecisionRulesTests
     public void Windows_servers_and_clients_are_told_apart(WindowsProduct product, bool? server)
     {
         Assert.Equal(server, ImageImportDecisionRules.IsServer(product));
-        var system = new GuestOperatingSystem(OperatingSystemKind.Windows, "Windows", WindowsProducts.DisplayName(product), null, "x86_64", null, "/dev/sda2");
-        Assert.Equal(product, ImageImportDecisionRules.WindowsProductOf(system));
+        var inspection = WindowsInspection(DiskFormat.Vhdx, PartitionTableKind.Gpt, 3) with
+        {
+            Windows = new WindowsInspection { SystemRoot = "/Windows", Product = product, InstallationType = WindowsInstallationType.Unknown },
+        };
+        Assert.Equal(server, ImageImportDecisionRules.IsWindowsServer(inspection));
+    }
+
+    [Theory]
+    [InlineData(WindowsInstallationType.Server, WindowsProduct.Windows10, true)]
+    [InlineData(WindowsInstallationType.ServerCore, WindowsProduct.WindowsServer2019, true)]
+    [InlineData(WindowsInstallationType.Client, WindowsProduct.WindowsServer2019, false)]
+    public void The_installation_type_says_server_or_client_before_the_product(WindowsInstallationType type, WindowsProduct product, bool server)
+    {
+        var inspection = WindowsInspection(DiskFormat.Vhdx, PartitionTableKind.Gpt, 3) with
+        {
+            Windows = new WindowsInspection { SystemRoot = "/Windows", Product = product, InstallationType = type },
+        };
+
+        Assert.Equal(server, ImageImportDecisionRules.IsWindowsServer(inspection));
+    }
+
+    [Theory]
+    [InlineData(WindowsInstallationType.Server, null, null, "AWS", "Windows", "RunInstances:0002")]
+    [InlineData(WindowsInstallationType.Server, "byol", null, "BYOL", "Windows BYOL", "RunInstances:0800")]
+    [InlineData(WindowsInstallationType.Client, null, null, "BYOL", "Windows BYOL", "RunInstances:0800")]
+    [InlineData(WindowsInstallationType.Server, null, "RunInstances:0006", "AWS", "Windows with SQL Server Standard", "RunInstances:0006")]
+    public void Windows_licensing_is_decided_with_the_rest(WindowsInstallationType type, string? licenseType, string? usageOperation, string license, string details, string code)
+    {
+        var inspection = WindowsInspection(DiskFormat.Vhdx, PartitionTableKind.Gpt, 3) with
+        {
+            Windows = new WindowsInspection { SystemRoot = "/Windows", Product = WindowsProduct.WindowsServer2019, InstallationType = type },
+        };
+
+        var decisions = ImageImportDecisionRules.Decide(inspection, new ImageImportRequestFacts("111122223333", LicenseType: licenseType, UsageOperation: usageOperation), DiskFormat.Vhdx);
+
+        Assert.Equal((license, details, code), (decisions.LicenseType, decisions.PlatformDetails, decisions.UsageOperation));
+        Assert.Equal("Windows", decisions.TaskPlatform);
+    }
+
+    [Fact]
+    public void A_windows_client_with_an_included_license_fails_before_any_disk_is_converted()
+    {
+        var inspection = WindowsInspection(DiskFormat.Vhdx, PartitionTableKind.Gpt, 3) with
+        {
+            Windows = new WindowsInspection { SystemRoot = "/Windows", Product = WindowsProduct.Windows10, InstallationType = WindowsInstallationType.Client },
+        };
+
+        var failure = Assert.Throws<ImportTaskFailedException>(() => ImageImportDecisionRules.Decide(inspection, new ImageImportRequestFacts("111122223333", LicenseType: "AWS"), DiskFormat.Vhdx));
+
+        Assert.StartsWith("ClientError: LicenseType AWS includes an AWS operating system license, which a Windows client operating system does not support", failure.StatusMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Linux_with_an_included_license_fails_and_byol_is_linux_unix()
+    {
+        Assert.Throws<ImportTaskFailedException>(() => ImageImportDecisionRules.Licensing(OperatingSystemKind.Linux, null, "aws", null));
+        var byol = ImageImportDecisionRules.Licensing(OperatingSystemKind.Linux, null, null, null);
+        Assert.Equal(("BYOL", "Linux/UNIX", "RunInstances"), (byol.LicenseType, byol.PlatformDetails, byol.UsageOperation));
     }
 
     /// <summary>Spec §4.3: a Windows guest that boots both ways defaults to legacy BIOS only as a small basic VHDX of at most 4 primaries.</summary>
@@ -153,6 +209,7 @@ public sealed class ImageImportDecisionRulesTests
             Volumes = [],
             OperatingSystemKind = OperatingSystemKind.Windows,
             OperatingSystem = new GuestOperatingSystem(OperatingSystemKind.Windows, "Windows Server 2019 Datacenter", "Windows Server 2019", "17763", "x86_64", null, "/dev/sda2"),
+            Windows = new WindowsInspection { SystemRoot = "/Windows", Product = WindowsProduct.WindowsServer2019, InstallationType = WindowsInstallationType.Server },
             BootModes = Both,
             BootModeEvidence = [],
             Verdicts = [],

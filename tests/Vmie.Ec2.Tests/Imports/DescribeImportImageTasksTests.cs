@@ -170,14 +170,22 @@ public sealed class DescribeImportImageTasksTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task No_worker_runs_an_image_task_yet_so_it_stays_pending()
+    public async Task A_worker_runs_an_image_task_and_a_missing_object_ends_it_with_the_documented_message()
     {
         var id = await ImportAsync();
         await _host.StartRunnerAsync();
-        await Task.Delay(500);
 
+        var deadline = DateTime.UtcNow.AddSeconds(15);
         var task = await DescribeOneAsync(id);
-        Assert.Equal(("active", "pending", "2"), (task.Status, task.StatusMessage, task.Progress));
+        while (task.Status == "active" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            task = await DescribeOneAsync(id);
+        }
+
+        Assert.Equal(("deleted", "ClientError: Disk validation failed [We do not have access to the given resource. Reason 404 Not Found]"), (task.Status, task.StatusMessage));
+        Assert.Null(task.Progress);
+        Assert.All(task.SnapshotDetails, d => Assert.Equal("deleted", d.Status));
         Assert.Null((await _host.Tasks.FindAsync(id))!.ClaimedBy);
     }
 }
