@@ -25,8 +25,11 @@ public sealed record VmieServerOptions
 
     public string? SecretAccessKey { get; init; }
 
-    /// <summary>Import tasks converted at the same time.</summary>
+    /// <summary>Import tasks converted at the same time, and disk conversions at the same time across all tasks.</summary>
     public int ConversionConcurrency { get; init; } = 2;
+
+    /// <summary>Import tasks (image and snapshot) that may be active at once per account and region (spec §3.7: 5 by default).</summary>
+    public int MaxActiveImportTasks { get; init; } = 5;
 
     /// <summary>
     /// Host names under which buckets are addressed virtual-hosted style (bucket.HOST); path-style

@@ -51,7 +51,12 @@ internal static class VmieServices
             provider.GetRequiredService<ILogger<S3RestEndpoint>>()));
         services.AddSingleton<IImportSourceResolver, PresignedUrlSourceResolver>();
 
-        services.AddVmieEc2(ec2 => ec2.ImportWorkerCount = options.ConversionConcurrency);
+        services.AddVmieEc2(ec2 =>
+        {
+            ec2.ImportWorkerCount = options.ConversionConcurrency;
+            ec2.ConversionConcurrency = options.ConversionConcurrency;
+            ec2.MaxActiveImportTasksPerRegion = options.MaxActiveImportTasks;
+        });
         services.AddSingleton(provider =>
         {
             var registry = new Ec2OperationRegistry();

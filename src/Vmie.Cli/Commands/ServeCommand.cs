@@ -49,9 +49,15 @@ internal static class ServeCommand
             DefaultValueFactory = _ => 2,
         };
 
+        var maxActiveTasks = new Option<int>("--max-active-tasks")
+        {
+            Description = "Import tasks that may be active at once per account and region; more are refused with ResourceLimitExceeded (VMIE_MAX_ACTIVE_TASKS).",
+            DefaultValueFactory = _ => int.TryParse(Environment.GetEnvironmentVariable("VMIE_MAX_ACTIVE_TASKS"), out var value) ? value : 5,
+        };
+
         var command = new Command("serve", "Serve the EC2 Query and S3 APIs with embedded storage (SQLite + local files).")
         {
-            listen, port, dataDir, region, accountId, accessKeyId, secretAccessKey, concurrency,
+            listen, port, dataDir, region, accountId, accessKeyId, secretAccessKey, concurrency, maxActiveTasks,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -69,7 +75,13 @@ internal static class ServeCommand
                     AccessKeyId = result.GetValue(accessKeyId),
                     SecretAccessKey = result.GetValue(secretAccessKey),
                     ConversionConcurrency = Math.Max(1, result.GetValue(concurrency)),
+                    MaxActiveImportTasks = result.GetValue(maxActiveTasks),
                 };
+                if (options.MaxActiveImportTasks < 1)
+                {
+                    throw new ArgumentException($"--max-active-tasks must be at least 1, not {options.MaxActiveImportTasks}.");
+                }
+
                 if (options.Port is < 0 or > 65535)
                 {
                     throw new ArgumentException($"--port must be between 0 and 65535, not {options.Port}.");

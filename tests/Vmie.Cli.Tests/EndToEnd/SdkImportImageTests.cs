@@ -199,4 +199,21 @@ public sealed class SdkImportImageTests : IAsyncLifetime
         var snapshot = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = "s3://my-import-bucket/x.raw" } }));
         Assert.Equal("ResourceLimitExceeded", snapshot.ErrorCode);
     }
+
+    [SkippableFact]
+    public async Task The_active_task_limit_is_configurable()
+    {
+        using var work = new TemporaryDirectory();
+        await using var server = await VmieServerProcess.StartAsync(work.File("data"), "--conversions", "1", "--max-active-tasks", "2");
+        using var s3 = AwsClients.S3(server);
+        using var ec2 = AwsClients.Ec2(server);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "my-import-bucket" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "my-import-bucket", Key = "vm.raw", FilePath = ImportImageGuests.DebianRaw });
+
+        await ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("raw", "vm.raw")] });
+        await ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", "vm1.ova")] });
+
+        var third = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", "vm2.ova")] }));
+        Assert.Equal("ResourceLimitExceeded", third.ErrorCode);
+    }
 }
