@@ -10,7 +10,8 @@ internal static class ExternalTool
     /// <summary>
     /// Directory trees live in memory when the machine has a tmpfs at /dev/shm: copying the Debian rootfs's 6,800 files
     /// there (and deleting them) takes a tenth of the time it takes on a disk file system, and a tree lives only until
-    /// its file system image is made.
+    /// its file system image is made (the rootfs copied from stays on disk: a test host that ends without its exit
+    /// handlers leaves no memory behind).
     /// </summary>
     private static readonly Lazy<string> TreeScratch = new(
         () => Directory.Exists("/dev/shm") ? RunScratchDirectory.Create("vmie-guest-trees", "/dev/shm") : Scratch.Value,

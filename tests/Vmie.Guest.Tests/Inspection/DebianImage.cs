@@ -198,7 +198,7 @@ internal static class DebianImage
             }
         }
 
-        var tree = ExternalTool.TreePath("debian-rootfs");
+        var tree = ExternalTool.ScratchPath("debian-rootfs");
         if (!Directory.Exists(tree))
         {
             ExternalTool.Run("cp", "coreutils", "-a", cached, tree);
