@@ -3,14 +3,13 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.S3.Model;
 using Vmie.Cli.Tests.Infrastructure;
-using Vmie.Guest.Inspection;
 
 namespace Vmie.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// ImportImage run to its end by a real `vmie serve`, driven with the AWS SDK, on real guests
 /// (<see cref="ImportImageGuests"/>): the spec's examples, every disk format, the snapshot + RegisterImage path,
-/// cancel and restart in the middle, Windows licensing and the inspection verdicts' StatusMessages.
+/// cancel and restart in the middle, and Windows licensing (every inspection verdict's StatusMessage: ImportImageVerdictTests).
 /// Progress is checked to never go down in every describe.
 /// </summary>
 public sealed class SdkImageImportRunTests : IAsyncLifetime
@@ -265,32 +264,5 @@ public sealed class SdkImageImportRunTests : IAsyncLifetime
         Assert.Equal(("Windows", "RunInstances:0002", "legacy-bios"), (image.PlatformDetails, image.UsageOperation, image.BootMode.Value));
         Assert.Equal("deleted", client.Status);
         Assert.StartsWith("ClientError: LicenseType AWS includes an AWS operating system license, which a Windows client operating system does not support", client.StatusMessage, StringComparison.Ordinal);
-    }
-
-    public static TheoryData<string, string> Verdicts => new()
-    {
-        { "unknown-os", ImportStatusMessages.UnknownOs },
-        { "no-bootable-partition", ImportStatusMessages.NoBootablePartition },
-        { "multiple-grub-configurations", ImportStatusMessages.MultipleGrubConfigurations },
-        { "windows-hyper-v-role", ImportStatusMessages.WindowsFirstBootFailure },
-    };
-
-    [SkippableTheory]
-    [MemberData(nameof(Verdicts))]
-    public async Task A_guest_inspection_refuses_ends_with_the_documented_status_message(string verdict, string statusMessage)
-    {
-        var (file, format) = verdict switch
-        {
-            "unknown-os" => (ImportImageGuests.UnknownOsVmdk, "vmdk"),
-            "no-bootable-partition" => (ImportImageGuests.NoBootablePartitionVmdk, "vmdk"),
-            "multiple-grub-configurations" => (ImportImageGuests.TwoGrubConfigurationsVmdk, "vmdk"),
-            _ => (ImportImageGuests.HyperVRoleVhdx, "vhdx"),
-        };
-        await UploadAsync("refused/disk." + format, file);
-
-        var task = await WaitForEndAsync(await ImportAsync(new ImportImageRequest { DiskContainers = [Disk(format, "refused/disk." + format)] }));
-
-        Assert.Equal(("deleted", statusMessage), (task.Status, task.StatusMessage));
-        Assert.Empty(await OwnSnapshotsAsync());
     }
 }

@@ -7,8 +7,8 @@ namespace Vmie.Cli.Tests.Infrastructure;
 /// <summary>
 /// Real guests for the ImportImage end-to-end tests, built once per test run by the guest tests' builders (linked
 /// source): a Debian bookworm minbase on a legacy-BIOS MBR disk (about 200 MiB of data) in every format ImportImage
-/// takes (converted with qemu-img; the OVA made with tar and an OVF descriptor), a data disk, Debian guests that
-/// inspection refuses, and Windows Server, Windows client and Hyper-V guests.
+/// takes (converted with qemu-img; the OVA made with tar and an OVF descriptor), a data disk, and Windows Server and
+/// Windows client guests.
 /// </summary>
 internal static class ImportImageGuests
 {
@@ -31,21 +31,6 @@ internal static class ImportImageGuests
 
     public static string DataVmdk => Convert(DataDisk.Value, "vmdk");
 
-    public static string UnknownOsVmdk => Convert(Build("e2e-unknown-os", () => DebianImage.MbrBiosDisk("e2e-unknown-os", 900 * MiB, adjust: tree =>
-    {
-        File.Delete(Path.Combine(tree, "etc/os-release"));
-        File.Delete(Path.Combine(tree, "usr/lib/os-release"));
-        File.Delete(Path.Combine(tree, "etc/debian_version"));
-    })), "vmdk");
-
-    public static string NoBootablePartitionVmdk => Convert(Build("e2e-no-boot-code", () => DebianImage.MbrBiosDisk("e2e-no-boot-code", 900 * MiB, bootCode: false)), "vmdk");
-
-    public static string TwoGrubConfigurationsVmdk => Convert(Build("e2e-two-grubs", () => DebianImage.MbrBiosDisk("e2e-two-grubs", 900 * MiB, adjust: tree =>
-    {
-        Directory.CreateDirectory(Path.Combine(tree, "boot/grub2"));
-        File.WriteAllText(Path.Combine(tree, "boot/grub2/grub.cfg"), $"menuentry 'Other' {{\n\tlinux\t/boot/vmlinuz-{DebianImage.Kernel} root=/dev/sdb1\n}}\n");
-    })), "vmdk");
-
     public static string WindowsServerVhdx => Convert(Build("e2e-windows-server", () => WindowsImage.Disk(new WindowsImageDescription("e2e-windows-server"))), "vhdx");
 
     public static string WindowsClientVhdx => Convert(Build("e2e-windows-client", () => WindowsImage.Disk(new WindowsImageDescription("e2e-windows-client")
@@ -55,8 +40,6 @@ internal static class ImportImageGuests
         InstallationType = "Client",
         Build = 19045,
     })), "vhdx");
-
-    public static string HyperVRoleVhdx => Convert(Build("e2e-hyper-v", () => WindowsImage.Disk(new WindowsImageDescription("e2e-hyper-v") { HyperVRole = true })), "vhdx");
 
     private static Lazy<string> Once(Func<string> build) => new(build, LazyThreadSafetyMode.ExecutionAndPublication);
 

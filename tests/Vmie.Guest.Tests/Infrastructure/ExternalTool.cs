@@ -7,6 +7,16 @@ internal static class ExternalTool
 {
     private static readonly Lazy<string> Scratch = new(() => RunScratchDirectory.Create("vmie-guest-tests"), LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>
+    /// Directory trees live in memory when the machine has a tmpfs at /dev/shm: copying the Debian rootfs's 6,800 files
+    /// there (and deleting them) takes a tenth of the time it takes on a disk file system, and a tree lives only until
+    /// its file system image is made (the rootfs copied from stays on disk: a test host that ends without its exit
+    /// handlers leaves no memory behind).
+    /// </summary>
+    private static readonly Lazy<string> TreeScratch = new(
+        () => Directory.Exists("/dev/shm") ? RunScratchDirectory.Create("vmie-guest-trees", "/dev/shm") : Scratch.Value,
+        LazyThreadSafetyMode.ExecutionAndPublication);
+
     public static string Run(string program, string debianPackage, params string[] arguments) => RunWithInput(program, debianPackage, null, arguments);
 
     public static string RunWithInput(string program, string debianPackage, string? input, params string[] arguments)
@@ -45,6 +55,12 @@ internal static class ExternalTool
     public static string ScratchPath(string name)
     {
         return Path.Combine(Scratch.Value, name);
+    }
+
+    /// <summary>A fresh path for a directory tree that becomes a file system image (in memory when it can be, see <see cref="TreeScratch"/>).</summary>
+    public static string TreePath(string name)
+    {
+        return Path.Combine(TreeScratch.Value, name);
     }
 
     /// <summary>

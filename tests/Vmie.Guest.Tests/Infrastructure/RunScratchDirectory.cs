@@ -8,9 +8,11 @@ namespace Vmie.Guest.Tests.Infrastructure;
 /// </summary>
 internal static class RunScratchDirectory
 {
-    public static string Create(string prefix)
+    /// <param name="parent">Where to make it: the system temp folder unless given.</param>
+    public static string Create(string prefix, string? parent = null)
     {
-        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), prefix + "-*"))
+        parent ??= Path.GetTempPath();
+        foreach (var stale in Directory.EnumerateDirectories(parent, prefix + "-*"))
         {
             if (int.TryParse(Path.GetFileName(stale)[(prefix.Length + 1)..], out var pid) && !IsRunning(pid))
             {
@@ -18,7 +20,7 @@ internal static class RunScratchDirectory
             }
         }
 
-        var root = Path.Combine(Path.GetTempPath(), $"{prefix}-{Environment.ProcessId}");
+        var root = Path.Combine(parent, $"{prefix}-{Environment.ProcessId}");
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {

@@ -25,7 +25,7 @@ internal static class DebianImage
     /// <summary>A copy of the rootfs, adjusted by <paramref name="adjust"/>.</summary>
     public static string Tree(string name, Action<string>? adjust = null)
     {
-        var tree = ExternalTool.ScratchPath(name + "-tree");
+        var tree = ExternalTool.TreePath(name + "-tree");
         ExternalTool.Run("cp", "coreutils", "-a", RootFs.Value, tree);
         adjust?.Invoke(tree);
         return tree;
@@ -71,7 +71,7 @@ internal static class DebianImage
             File.WriteAllText(Path.Combine(modules, "normal.mod"), "module");
             adjust?.Invoke(tree);
         });
-        var bootTree = ExternalTool.ScratchPath(name + "-boot-tree");
+        var bootTree = ExternalTool.TreePath(name + "-boot-tree");
         Directory.Move(Path.Combine(tree, "boot"), bootTree);
         Directory.CreateDirectory(Path.Combine(tree, "boot"));
         var boot = ExternalTool.SparseFile(name + ".boot.ext4", 256 * MiB);

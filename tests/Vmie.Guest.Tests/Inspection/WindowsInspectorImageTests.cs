@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Vmie.Disks.Sources;
 using Vmie.Guest.Inspection;
-using Vmie.Guest.Tests.Windows;
 using Vmie.Guest.Windows;
 
 namespace Vmie.Guest.Tests.Inspection;
@@ -13,43 +12,9 @@ namespace Vmie.Guest.Tests.Inspection;
 /// </summary>
 public sealed class WindowsInspectorImageTests
 {
-    private static readonly WindowsImageDescription Healthy = new("healthy-bios");
+    private static readonly WindowsImageDescription Healthy = VerdictImageCatalog.WindowsHealthy;
 
-    private static readonly Dictionary<string, WindowsImageDescription> Broken = new(StringComparer.Ordinal)
-    {
-        ["unknown-version"] = new("unknown-version") { ProductName = "Windows Server vNext Standard", Build = 99999 },
-        ["edition"] = new("edition") { ProductName = "Windows Server 2019 Essentials", EditionId = "ServerSolution" },
-        ["bits"] = new("bits") { ProductName = "Windows 10 Pro", EditionId = "Professional", InstallationType = "Client", Build = 19045, Machine = WindowsGuest.I386 },
-        ["arm64"] = new("arm64") { ProductName = "Windows 10 Pro", EditionId = "Professional", InstallationType = "Client", Build = 19045, Machine = WindowsGuest.Arm64 },
-        ["language"] = new("language") { Language = "0407" },
-        ["hyper-v"] = new("hyper-v") { HyperVRole = true },
-        ["nano"] = new("nano") { ProductName = "Windows Server 2016 Standard", EditionId = "ServerStandardNano", InstallationType = "Nano Server", Build = 14393 },
-        ["pagefile"] = new("pagefile") { Pagefile = [@"?:\pagefile.sys"] },
-        ["free-space"] = new("free-space") { DiskSize = 4L << 30 },
-        ["end-of-life"] = new("end-of-life") { ProductName = "Windows 7 Professional", EditionId = "Professional", InstallationType = "Client", Build = 7601, LegacyVersion = "6.1" },
-        ["requires-uefi"] = new("requires-uefi") { ProductName = "Windows 11 Pro", EditionId = "Professional", InstallationType = "Client", Build = 22631 },
-        ["ems"] = new("ems") { Ems = true },
-        ["no-boot-files"] = new("no-boot-files") { BootFiles = false },
-        ["no-boot-files-uefi"] = new("no-boot-files-uefi") { BootFiles = false, Firmware = WindowsFirmware.Uefi },
-    };
-
-    public static TheoryData<string, string, VerdictSeverity> Verdicts => new()
-    {
-        { "unknown-version", "windows-unknown-version", VerdictSeverity.Fail },
-        { "edition", "windows-edition", VerdictSeverity.Fail },
-        { "bits", "windows-bits", VerdictSeverity.Fail },
-        { "arm64", "arm64", VerdictSeverity.Fail },
-        { "language", "windows-language", VerdictSeverity.Fail },
-        { "hyper-v", "windows-hyper-v-role", VerdictSeverity.Fail },
-        { "nano", "windows-nano-server", VerdictSeverity.Fail },
-        { "pagefile", "windows-pagefile", VerdictSeverity.Warning },
-        { "free-space", "windows-free-space", VerdictSeverity.Warning },
-        { "end-of-life", "windows-end-of-life", VerdictSeverity.Warning },
-        { "requires-uefi", "windows-requires-uefi", VerdictSeverity.Fail },
-        { "ems", "windows-ems", VerdictSeverity.Warning },
-        { "no-boot-files", "no-bootable-partition", VerdictSeverity.Fail },
-        { "no-boot-files-uefi", "no-bootable-partition", VerdictSeverity.Fail },
-    };
+    public static TheoryData<string> Verdicts => [.. VerdictImageCatalog.Windows.Select(image => image.Name)];
 
     [SkippableFact]
     public async Task A_healthy_server_2019_bios_image_would_import()
@@ -130,27 +95,46 @@ public sealed class WindowsInspectorImageTests
     [SkippableFact]
     public async Task Windows_11_on_a_uefi_disk_has_no_uefi_verdict()
     {
-        var inspection = await InspectAsync(WindowsImage.Disk(Broken["requires-uefi"] with { Name = "windows-11-uefi", Firmware = WindowsFirmware.Uefi }));
+        var inspection = await InspectAsync(WindowsImage.Disk(new WindowsImageDescription("windows-11-uefi")
+        {
+            ProductName = "Windows 11 Pro",
+            EditionId = "Professional",
+            InstallationType = "Client",
+            Build = 22631,
+            Firmware = WindowsFirmware.Uefi,
+        }));
 
         Assert.True(inspection.WouldImportSucceed, string.Join("\n", inspection.Verdicts));
         Assert.Equal("Windows 11", inspection.OperatingSystem!.Distribution);
         Assert.DoesNotContain(inspection.Verdicts, verdict => verdict.Code == "windows-requires-uefi");
     }
 
+    /// <summary>
+    /// The verdict with its severity and evidence, absent from the healthy image; a failure is the first one, with the
+    /// StatusMessage an import ends with.
+    /// </summary>
     [SkippableTheory]
     [MemberData(nameof(Verdicts))]
-    public async Task Each_windows_verdict_has_an_image_that_triggers_it(string image, string code, VerdictSeverity severity)
+    public async Task Each_windows_verdict_has_an_image_that_triggers_it(string name)
     {
-        var inspection = await InspectAsync(WindowsImage.Disk(Broken[image]));
+        var image = VerdictImageCatalog.Find(name);
+        using var disks = image.Build();
+
+        var inspection = await disks.InspectAsync();
 
         Assert.Equal(OperatingSystemKind.Windows, inspection.OperatingSystemKind);
-        var verdict = Assert.Single(inspection.Verdicts, verdict => verdict.Code == code);
-        Assert.Equal(severity, verdict.Severity);
-        Assert.Equal(severity != VerdictSeverity.Fail, inspection.WouldImportSucceed);
-        Assert.False(string.IsNullOrWhiteSpace(verdict.Evidence), code);
+        var verdict = Assert.Single(inspection.Verdicts, verdict => verdict.Code == image.Code);
+        Assert.Equal(image.Severity, verdict.Severity);
+        Assert.Equal(image.Severity != VerdictSeverity.Fail, inspection.WouldImportSucceed);
+        Assert.False(string.IsNullOrWhiteSpace(verdict.Evidence), image.Code);
+        if (image.Severity == VerdictSeverity.Fail)
+        {
+            Assert.Equal(image.StatusMessage, verdict.StatusMessage);
+            Assert.Same(verdict, inspection.Verdicts.First(verdict => verdict.Severity == VerdictSeverity.Fail));
+        }
 
         var healthy = await InspectAsync(WindowsImage.Disk(Healthy));
-        Assert.DoesNotContain(healthy.Verdicts, other => other.Code == code);
+        Assert.DoesNotContain(healthy.Verdicts, other => other.Code == image.Code);
     }
 
     private static async Task<GuestInspection> InspectAsync(string path, string format = "raw")
