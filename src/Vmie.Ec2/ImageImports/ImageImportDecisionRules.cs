@@ -94,11 +94,18 @@ public static class ImageImportDecisionRules
 
     /// <summary>
     /// The AMI's Architecture from the guest's ("x86_64", "i386"; inspection has already refused 32-bit Linux and
-    /// ARM64); a requested Architecture must agree.
+    /// ARM64); a requested Architecture must agree. A guest whose architecture cannot be told (no readable ELF
+    /// binary: only a warning of the inspection) takes the requested one, else x86_64, the only one Linux imports
+    /// support — so `vmie check` and the import agree.
     /// </summary>
     public static string Architecture(string guest, string? requested)
     {
         ArgumentNullException.ThrowIfNull(guest);
+        if (guest == "unknown")
+        {
+            return requested?.Trim().ToLowerInvariant() ?? "x86_64";
+        }
+
         var architecture = guest switch
         {
             "x86_64" => "x86_64",

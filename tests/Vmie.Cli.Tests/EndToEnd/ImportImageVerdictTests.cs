@@ -34,9 +34,6 @@ public sealed class ImportImageVerdictTests(SharedVmieServer fixture) : IClassFi
         ["image-too-large"] = (
             "ClientError: Disk validation failed [The VHDX image declares a virtual size of 18691697672192 bytes; disk images must be smaller than 16 TiB.]",
             "Vmie.Disks refuses to open an image declaring 16 TiB or more, so the limit is enforced while the VHDX is opened, in the reader's words"),
-        ["architecture-unknown"] = (
-            ImportStatusMessages.UnsupportedArchitecture,
-            "only a warning for the inspector (vmie check), but the AMI needs an architecture: the import refuses a guest whose architecture it cannot tell"),
     };
 
     public static TheoryData<string> Images => [.. VerdictImageCatalog.All.Select(image => image.Name)];

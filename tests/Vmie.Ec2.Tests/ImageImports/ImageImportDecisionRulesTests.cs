@@ -91,8 +91,17 @@ public sealed class ImageImportDecisionRulesTests
     }
 
     [Theory]
+    [InlineData(null, "x86_64")]
+    [InlineData("i386", "i386")]
+    [InlineData("X86_64", "x86_64")]
+    public void A_guest_of_unknown_architecture_takes_the_requested_one_or_x86_64(string? requested, string expected)
+    {
+        Assert.Equal(expected, ImageImportDecisionRules.Architecture("unknown", requested));
+    }
+
+    [Theory]
     [InlineData("aarch64")]
-    [InlineData("unknown")]
+    [InlineData("other")]
     public void An_architecture_ec2_cannot_run_fails(string guest)
     {
         var failure = Assert.Throws<ImportTaskFailedException>(() => ImageImportDecisionRules.Architecture(guest, null));
