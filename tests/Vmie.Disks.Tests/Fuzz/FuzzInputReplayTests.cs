@@ -11,29 +11,8 @@ public class FuzzInputReplayTests
 {
     private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(20);
 
-    public static TheoryData<string, string> Inputs()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var kind in new[] { "corpus", "findings" })
-        {
-            // fuzz/corpus and fuzz/findings also hold the guest readers' targets (fuzz/Vmie.Guest.Fuzz, replayed by Vmie.Guest.Tests).
-            foreach (var target in DiskParserTargets.Names.Order(StringComparer.Ordinal))
-            {
-                var targetFolder = Path.Combine(FuzzFolder, kind, target);
-                if (!Directory.Exists(targetFolder))
-                {
-                    continue;
-                }
-
-                foreach (var file in Directory.EnumerateFiles(targetFolder).Order(StringComparer.Ordinal))
-                {
-                    data.Add(target, Path.GetRelativePath(FuzzFolder, file));
-                }
-            }
-        }
-
-        return data;
-    }
+    // fuzz/corpus and fuzz/findings also hold the guest readers' targets (fuzz/Vmie.Guest.Fuzz, replayed by Vmie.Guest.Tests).
+    public static TheoryData<string, string> Inputs() => FuzzInputs.Of(DiskParserTargets.Names);
 
     [Theory]
     [MemberData(nameof(Inputs))]
@@ -52,8 +31,7 @@ public class FuzzInputReplayTests
     {
         foreach (var target in DiskParserTargets.Names)
         {
-            var seeds = Path.Combine(FuzzFolder, "corpus", target);
-            Assert.True(Directory.Exists(seeds) && Directory.EnumerateFiles(seeds).Any(), $"no seeds in {seeds}");
+            Assert.True(FuzzInputs.Seeds(target).Count > 0, $"no seeds for {target}");
         }
     }
 
@@ -70,18 +48,5 @@ public class FuzzInputReplayTests
         }
     }
 
-    private static string FuzzFolder { get; } = FindFuzzFolder();
-
-    private static string FindFuzzFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "vmie.slnx")))
-            {
-                return Path.Combine(folder.FullName, "fuzz");
-            }
-        }
-
-        throw new InvalidOperationException($"No vmie.slnx above {AppContext.BaseDirectory}.");
-    }
+    private static string FuzzFolder => FuzzInputs.Folder;
 }

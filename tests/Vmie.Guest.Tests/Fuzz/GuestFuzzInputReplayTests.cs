@@ -12,28 +12,7 @@ public class GuestFuzzInputReplayTests
 {
     private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(20);
 
-    public static TheoryData<string, string> Inputs()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var kind in new[] { "corpus", "findings" })
-        {
-            foreach (var target in GuestParserTargets.Names.Order(StringComparer.Ordinal))
-            {
-                var folder = Path.Combine(FuzzFolder, kind, target);
-                if (!Directory.Exists(folder))
-                {
-                    continue;
-                }
-
-                foreach (var file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
-                {
-                    data.Add(target, Path.GetRelativePath(FuzzFolder, file));
-                }
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Inputs() => FuzzInputs.Of(GuestParserTargets.Names);
 
     [Theory]
     [MemberData(nameof(Inputs))]
@@ -51,8 +30,7 @@ public class GuestFuzzInputReplayTests
     {
         foreach (var target in GuestParserTargets.Names)
         {
-            var seeds = Path.Combine(FuzzFolder, "corpus", target);
-            Assert.True(Directory.Exists(seeds) && Directory.EnumerateFiles(seeds).Any(), $"no seeds in {seeds}");
+            Assert.True(FuzzInputs.Seeds(target).Count > 0, $"no seeds for {target}");
         }
     }
 
@@ -62,7 +40,7 @@ public class GuestFuzzInputReplayTests
         // A harness that rejected its seeds would fuzz nothing but error paths: every seed is a valid image.
         foreach (var target in GuestParserTargets.Names)
         {
-            foreach (var seed in Directory.EnumerateFiles(Path.Combine(FuzzFolder, "corpus", target)))
+            foreach (var seed in FuzzInputs.Seeds(target))
             {
                 var rejection = await GuestParserTargets.RunAsync(target, await File.ReadAllBytesAsync(seed));
                 Assert.True(rejection is null, $"{target}/{Path.GetFileName(seed)}: {rejection?.Message}");
@@ -125,18 +103,5 @@ public class GuestFuzzInputReplayTests
         Assert.All(read[..100], b => Assert.Equal(0, b));
     }
 
-    private static string FuzzFolder { get; } = FindFuzzFolder();
-
-    private static string FindFuzzFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "vmie.slnx")))
-            {
-                return Path.Combine(folder.FullName, "fuzz");
-            }
-        }
-
-        throw new InvalidOperationException($"No vmie.slnx above {AppContext.BaseDirectory}.");
-    }
+    private static string FuzzFolder => FuzzInputs.Folder;
 }
