@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using Amazon.S3;
 using Amazon.S3.Model;
 using Vmie.Cli.Tests.Infrastructure;
 
@@ -175,24 +176,18 @@ public sealed class SdkImportImageTests : IAsyncLifetime
     [SkippableFact]
     public async Task Image_and_snapshot_imports_share_the_limit_of_five_active_tasks()
     {
-        // One worker, busy for seconds with a real guest: the tasks behind it stay active (pending) meanwhile.
+        // One worker, busy for seconds with a large disk: the tasks behind it stay active (pending) meanwhile.
         using var work = new TemporaryDirectory();
         await using var server = await VmieServerProcess.StartAsync(work.File("data"), "--conversions", "1");
         using var s3 = AwsClients.S3(server);
         using var ec2 = AwsClients.Ec2(server);
-        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "my-import-bucket" });
-        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "my-import-bucket", Key = "vm.raw", FilePath = ImportImageGuests.DebianRaw });
-
-        await ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("raw", "vm.raw")] });
-        for (var i = 0; i < 2; i++)
+        await StartLargeSnapshotImportAsync(s3, ec2);
+        for (var i = 0; i < 3; i++)
         {
             await ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", $"vm{i}.ova")] });
         }
 
-        for (var i = 0; i < 2; i++)
-        {
-            await ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = $"s3://my-import-bucket/missing{i}.raw" } });
-        }
+        await ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = "s3://my-import-bucket/missing.raw" } });
 
         var image = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", "vm5.ova")] }));
         Assert.Equal("ResourceLimitExceeded", image.ErrorCode);
@@ -207,13 +202,18 @@ public sealed class SdkImportImageTests : IAsyncLifetime
         await using var server = await VmieServerProcess.StartAsync(work.File("data"), "--conversions", "1", "--max-active-tasks", "2");
         using var s3 = AwsClients.S3(server);
         using var ec2 = AwsClients.Ec2(server);
-        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "my-import-bucket" });
-        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "my-import-bucket", Key = "vm.raw", FilePath = ImportImageGuests.DebianRaw });
-
-        await ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("raw", "vm.raw")] });
+        await StartLargeSnapshotImportAsync(s3, ec2);
         await ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", "vm1.ova")] });
 
         var third = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.ImportImageAsync(new ImportImageRequest { DiskContainers = [Disk("ova", "vm2.ova")] }));
         Assert.Equal("ResourceLimitExceeded", third.ErrorCode);
+    }
+
+    /// <summary>Starts an import that keeps the only worker busy for seconds (see <see cref="ImportImageGuests.LargeDataRaw"/>).</summary>
+    private static async Task StartLargeSnapshotImportAsync(IAmazonS3 s3, IAmazonEC2 ec2)
+    {
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "my-import-bucket" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "my-import-bucket", Key = "large.raw", FilePath = ImportImageGuests.LargeDataRaw });
+        await ec2.ImportSnapshotAsync(new ImportSnapshotRequest { DiskContainer = new SnapshotDiskContainer { Format = "RAW", Url = "s3://my-import-bucket/large.raw" } });
     }
 }

@@ -18,6 +18,7 @@ internal static class ImportImageGuests
 
     private static readonly Lazy<string> DebianDisk = Once(() => DebianImage.MbrBiosDisk("e2e-debian", 900 * MiB));
     private static readonly Lazy<string> DataDisk = Once(BuildDataDisk);
+    private static readonly Lazy<string> LargeDataDisk = Once(BuildLargeDataDisk);
 
     public static string DebianRaw => DebianDisk.Value;
 
@@ -30,6 +31,12 @@ internal static class ImportImageGuests
     public static string DebianOva => Ova(DebianVmdk, new FileInfo(DebianRaw).Length);
 
     public static string DataVmdk => Convert(DataDisk.Value, "vmdk");
+
+    /// <summary>
+    /// A raw disk of 1 GiB holding 768 MiB of random bytes: converting it takes seconds on any machine, so a test that acts
+    /// "while a task is converting" (cancel, kill, the active-task limit) does not race the conversion's end.
+    /// </summary>
+    public static string LargeDataRaw => LargeDataDisk.Value;
 
     public static string WindowsServerVhdx => Convert(Build("e2e-windows-server", () => WindowsImage.Disk(new WindowsImageDescription("e2e-windows-server"))), "vhdx");
 
@@ -102,6 +109,13 @@ internal static class ImportImageGuests
         file.SetLength(64 * MiB);
         file.Position = 8 * MiB;
         file.Write(bytes);
+        return path;
+    }
+
+    private static string BuildLargeDataDisk()
+    {
+        var path = ExternalTool.ScratchPath("e2e-large-data.raw");
+        DiskImageFile.Write(path, 1024 * MiB, [(0, 768 * MiB)], seed: 11);
         return path;
     }
 }
