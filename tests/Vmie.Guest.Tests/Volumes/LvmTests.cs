@@ -107,7 +107,7 @@ public sealed class LvmTests
 
         var found = await GuestVolumes.DiscoverAsync([SyntheticPhysicalVolume("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", deep)]);
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         var problem = Assert.Single(found.Problems);
         Assert.Equal(VolumeProblemKind.LvmActivationFailed, problem.Kind);
         Assert.Contains("nest deeper", problem.Detail, StringComparison.Ordinal);

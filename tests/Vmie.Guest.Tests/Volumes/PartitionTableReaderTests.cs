@@ -174,7 +174,7 @@ public sealed class PartitionTableReaderTests
         var watch = Stopwatch.StartNew();
         var table = await PartitionTableReader.ReadAsync(new MemoryBlockSource(bytes));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         Assert.Equal([1, 5, 6], table.Partitions.Select(p => p.Number));
         Assert.Contains(table.Warnings, w => w.Contains("loops", StringComparison.Ordinal));
     }
@@ -210,7 +210,7 @@ public sealed class PartitionTableReaderTests
         var watch = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<CorruptVolumeException>(async () => await PartitionTableReader.ReadAsync(new MemoryBlockSource(bytes)));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         Assert.Contains("beyond any sane table", error.Message, StringComparison.Ordinal);
     }
 
