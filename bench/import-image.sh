@@ -10,8 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$(mktemp -d /tmp/vmie-bench-image.XXXXXX)}"
 mkdir -p "$work"
-aws=/usr/bin/aws
-[ -x "$aws" ] || { echo "needs Debian's AWS CLI at /usr/bin/aws (apt-get install awscli)" >&2; exit 2; }
+. "$root/bench/lib.sh"
 kernel=6.1.0-18-amd64
 root_uuid=11111111-2222-3333-4444-555555555555
 MiB=$((1024 * 1024))
@@ -57,54 +56,25 @@ echo "   guest data: $data_mib MiB; VMDK $(( $(stat -c %s "$work/disk1.vmdk") / 
 rm -f "$work/disk.raw"
 
 echo "== qemu-img convert -O raw of the VMDK (3 runs, median)"
-times=()
-for _ in 1 2 3; do
-  rm -f "$work/qemu.raw"; sync
-  start=$(date +%s.%N)
-  qemu-img convert -O raw "$work/disk1.vmdk" "$work/qemu.raw"
-  sync "$work/qemu.raw"
-  times+=("$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN{print a-b}')")
-done
+convert() { qemu-img convert -O raw "$work/disk1.vmdk" "$work/qemu.raw" && sync "$work/qemu.raw"; }
+qemu_seconds=$(median_seconds 'rm -f "$work/qemu.raw"; sync' convert)
 rm -f "$work/qemu.raw"
-qemu_seconds=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
 
 echo "== starting vmie serve"
-"$root/vmie" --help >/dev/null   # builds once, outside the measurement
-data="$work/data"; rm -rf "$data"
-log="$work/serve.log"
-"$root/vmie" serve --port 0 --data-dir "$data" >"$log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do grep -q "Secret access key" "$log" && break; sleep 0.1; done
-endpoint=$(sed -n 's/^ *Endpoint: *//p' "$log")
-export AWS_ACCESS_KEY_ID=$(sed -n 's/^ *Access key id: *//p' "$log")
-export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^ *Secret access key: *//p' "$log")
-export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-credentials"
-pid=$(pgrep -f "vmie.dll serve --port 0 --data-dir $data" | head -1)
-
+start_vmie_serve
 "$aws" --endpoint-url "$endpoint" s3 mb s3://bench >/dev/null
 "$aws" --endpoint-url "$endpoint" s3 cp --no-progress "$work/vm.ova" s3://bench/vms/vm.ova >/dev/null
 requests_before=$(grep -c "POST / ec2" "$log" || true)
 task=$("$aws" --endpoint-url "$endpoint" ec2 import-image --license-type BYOL \
   --disk-containers 'Format=ova,UserBucket={S3Bucket=bench,S3Key=vms/vm.ova}' --query ImportTaskId --output text)
-# Wait on the server's log rather than polling with the CLI (each CLI start costs a core for half a second).
-for _ in $(seq 1 3000); do grep -qE "Import task $task (completed|failed)" "$log" && break; sleep 0.1; done
+wait_for_task "$task"
 
 read -r status image <<<"$("$aws" --endpoint-url "$endpoint" ec2 describe-import-image-tasks --import-task-ids "$task" \
   --query 'ImportImageTasks[0].[Status,ImageId]' --output text)"
-peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+peak_kb=$(peak_rss_kb)
+import_seconds=$(seconds_to_completion "$task" $((requests_before + 1)))
 
-# From the arrival of the ImportImage request (its log line, written when answered, with its duration) to the
-# task's completion line.
-stamp() { date -d "$(echo "$1" | cut -d' ' -f1 | sed 's/T/ /; s/Z$//')" +%s.%N; }
-created_line=$(grep "POST / ec2" "$log" | sed -n "$((requests_before + 1))p")
-created_ms=$(echo "$created_line" | sed -n 's/.* in \([0-9.]*\) ms .*/\1/p')
-completed_line=$(grep "Import task $task completed" "$log" || true)
-[ -n "$completed_line" ] || { echo "FAIL: no completion in the server log"; grep "Import task $task" "$log" | tail -3; exit 1; }
-import_seconds=$(awk -v a="$(stamp "$completed_line")" -v b="$(stamp "$created_line")" -v d="$created_ms" 'BEGIN{print a-b+d/1000}')
-
-kill $server; wait $server 2>/dev/null || true
-trap - EXIT
+stop_vmie_serve
 
 printf '\n%-38s %s (%s)\n' "task status" "$status" "$image"
 printf '%-38s %.3f s\n' "qemu-img convert -O raw (median of 3)" "$qemu_seconds"

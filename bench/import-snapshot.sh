@@ -9,8 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$(mktemp -d /tmp/vmie-bench.XXXXXX)}"
 mkdir -p "$work"
-aws=/usr/bin/aws
-[ -x "$aws" ] || { echo "needs Debian's AWS CLI at /usr/bin/aws (apt-get install awscli)" >&2; exit 2; }
+. "$root/bench/lib.sh"
 
 disk="$work/disk.raw"
 echo "== preparing a 2 GiB image with 4 x 128 MiB of random data"
@@ -21,55 +20,26 @@ for region in 0 5 9 14; do   # in units of 128 MiB
 done
 
 echo "== cp --sparse=never (3 runs, median)"
-times=()
-for _ in 1 2 3; do
-  rm -f "$work/copy.raw"; sync
-  start=$(date +%s.%N)
-  cp --sparse=never "$disk" "$work/copy.raw"
-  sync "$work/copy.raw"
-  times+=("$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN{print a-b}')")
-done
+copy() { cp --sparse=never "$disk" "$work/copy.raw" && sync "$work/copy.raw"; }
+cp_seconds=$(median_seconds 'rm -f "$work/copy.raw"; sync' copy)
 rm -f "$work/copy.raw"
-cp_seconds=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
 
 echo "== starting vmie serve"
-"$root/vmie" --help >/dev/null   # builds once, outside the measurement
-data="$work/data"; rm -rf "$data"
-log="$work/serve.log"
-"$root/vmie" serve --port 0 --data-dir "$data" >"$log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do grep -q "Secret access key" "$log" && break; sleep 0.1; done
-endpoint=$(sed -n 's/^ *Endpoint: *//p' "$log")
-export AWS_ACCESS_KEY_ID=$(sed -n 's/^ *Access key id: *//p' "$log")
-export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^ *Secret access key: *//p' "$log")
-export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-credentials"
-pid=$(pgrep -f "vmie.dll serve --port 0 --data-dir $data" | head -1)
-
+start_vmie_serve
 "$aws" --endpoint-url "$endpoint" s3 mb s3://bench >/dev/null
 "$aws" --endpoint-url "$endpoint" s3 cp --no-progress "$disk" s3://bench/disk.raw >/dev/null
 task=$("$aws" --endpoint-url "$endpoint" ec2 import-snapshot \
   --disk-container 'Format=RAW,UserBucket={S3Bucket=bench,S3Key=disk.raw}' --query ImportTaskId --output text)
-# Wait on the server's log rather than polling with the CLI: each CLI start costs a core for half a
-# second, which would be measured as vmie's time on a two-core machine.
-for _ in $(seq 1 1200); do grep -qE "Import task $task (completed|failed|ended)" "$log" && break; sleep 0.1; done
+wait_for_task "$task"
 
 status=$("$aws" --endpoint-url "$endpoint" ec2 describe-import-snapshot-tasks --import-task-ids "$task" \
   --query 'ImportSnapshotTasks[0].SnapshotTaskDetail.Status' --output text)
-peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-
-# Conversion time from the server's own log: from the arrival of the ImportSnapshot request (the first
-# EC2 request in the log, logged when answered, with its duration) to the task's completion.
-stamp() { date -d "$(echo "$1" | cut -d' ' -f1 | sed 's/T/ /; s/Z$//')" +%s.%N; }
-created_line=$(grep -m1 "POST / ec2" "$log")
-created_ms=$(echo "$created_line" | sed -n 's/.* in \([0-9.]*\) ms .*/\1/p')
-completed_line=$(grep "Import task $task completed" "$log" || true)
-[ -n "$completed_line" ] || { echo "FAIL: no completion in the server log"; tail -5 "$log"; exit 1; }
-convert_seconds=$(awk -v a="$(stamp "$completed_line")" -v b="$(stamp "$created_line")" -v d="$created_ms" 'BEGIN{print a-b+d/1000}')
+peak_kb=$(peak_rss_kb)
+# The ImportSnapshot request is the first EC2 request in the log.
+convert_seconds=$(seconds_to_completion "$task" 1)
 store_bytes=$(find "$data/snapshots" -type f ! -name '.lock' -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 
-kill $server; wait $server 2>/dev/null || true
-trap - EXIT
+stop_vmie_serve
 
 ratio=$(awk -v a="$convert_seconds" -v b="$cp_seconds" 'BEGIN{print a/b}')
 printf '\n%-34s %s\n' "task status" "$status"

@@ -16,7 +16,7 @@ public sealed partial class QuickStartTests
     public async Task Readme_quick_start_works_with_aws_cli_v1_when_installed()
     {
         var v1 = FindAwsCliV1();
-        Skip.If(v1 is null, "No AWS CLI v1 on PATH (optional: only /usr/bin/aws is required).");
+        Skip.If(v1 is null, "No AWS CLI v1 on PATH (optional: Debian ships v2 only; only /usr/bin/aws is required).");
         await RunQuickStartAsync(v1!);
     }
 
@@ -61,18 +61,43 @@ public sealed partial class QuickStartTests
         return match.Groups[1].Value;
     }
 
+    /// <summary>
+    /// The first `aws` on PATH that reports version 1 (`/bin/aws` is Debian's v2 again through the /usr merge, so the
+    /// version is asked, not the path trusted); null when none is installed.
+    /// </summary>
     private static string? FindAwsCliV1()
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(directory, "aws");
-            if (candidate != "/usr/bin/aws" && File.Exists(candidate))
+            if (File.Exists(candidate) && ReportsVersion1(candidate))
             {
                 return candidate;
             }
         }
 
         return null;
+    }
+
+    private static bool ReportsVersion1(string aws)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(aws, "--version")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            // v1 prints its version on stderr on older releases and stdout on newer ones.
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit(30_000);
+            return (output.Result + error).StartsWith("aws-cli/1.", StringComparison.Ordinal);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
     }
 
     [GeneratedRegex(@"<!-- quickstart:begin -->\s*```sh\n(.*?)```\s*<!-- quickstart:end -->", RegexOptions.Singleline)]
