@@ -103,6 +103,9 @@ public sealed class SnapshotImporter : ISnapshotImporter
                     var buffer = await free.Reader.ReadAsync(token).ConfigureAwait(false);
                     try
                     {
+                        // The caller's token is seen at once; the linked one only once its callback has run, which
+                        // CancelAsync leaves to the thread pool.
+                        cancellationToken.ThrowIfCancellationRequested();
                         var offset = item.Index * blockSize;
                         var data = buffer.AsMemory(0, item.Length);
                         var read = await source.ReadAsync(offset, data, token).ConfigureAwait(false);

@@ -122,7 +122,8 @@ public sealed class SnapshotImporterTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => new SnapshotImporter(store).ImportAsync(source, "snap-cancelled", null, cancellation.Token));
 
-        Assert.InRange(source.Reads.Count, 40, 41);
+        // Reads already under way on the other workers finish; no new one starts.
+        Assert.InRange(source.Reads.Count, 40, 40 + Environment.ProcessorCount);
         AssertNothingLeft(store);
         await Assert.ThrowsAsync<KeyNotFoundException>(() => store.OpenAsync("snap-cancelled"));
 
