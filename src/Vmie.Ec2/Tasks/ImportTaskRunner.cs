@@ -29,6 +29,7 @@ public sealed class ImportTaskRunner : BackgroundService
     private readonly Ec2Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ImportTaskRunner> _logger;
+    private readonly SemaphoreSlim _claimTurn = new(1, 1);
 
     public ImportTaskRunner(
         ImportTaskRepository tasks,
@@ -82,11 +83,17 @@ public sealed class ImportTaskRunner : BackgroundService
         {
             try
             {
-                var task = await _tasks.TryClaimNextAsync(RunnableKinds, WorkerId, ResourceKind.Snapshot.NewId(), _time.GetUtcNow(), stoppingToken);
+                var task = await TryClaimAsync(stoppingToken);
                 if (task is null)
                 {
                     await _signal.WaitAsync(_options.IdlePollInterval, stoppingToken);
                     continue;
+                }
+
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    await HandBackAsync(task.Id);
+                    return;
                 }
 
                 await RunAsync(task, stoppingToken);
@@ -101,6 +108,46 @@ public sealed class ImportTaskRunner : BackgroundService
                 _logger.LogError(e, "The import worker loop failed; retrying.");
                 await DelayAsync(_options.IdlePollInterval, stoppingToken);
             }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _claimTurn.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>
+    /// Claims the next task unless the runner is stopping. Claims and hand-backs of this runner take turns: a worker
+    /// must not claim, as the runner stops, a task another worker has just handed back. The claim itself is not
+    /// cancellable: cancelled as it runs, it may still be written (SQLite does not stop an UPDATE under way) and would
+    /// then leave the task claimed by a worker that has gone.
+    /// </summary>
+    private async Task<ImportTaskRecord?> TryClaimAsync(CancellationToken stoppingToken)
+    {
+        await _claimTurn.WaitAsync(CancellationToken.None);
+        try
+        {
+            stoppingToken.ThrowIfCancellationRequested();
+            return await _tasks.TryClaimNextAsync(RunnableKinds, WorkerId, ResourceKind.Snapshot.NewId(), _time.GetUtcNow(), CancellationToken.None);
+        }
+        finally
+        {
+            _claimTurn.Release();
+        }
+    }
+
+    /// <summary>Gives a claimed task back to the queue at shutdown; false when the claim was no longer held.</summary>
+    private async Task<bool> HandBackAsync(string taskId)
+    {
+        await _claimTurn.WaitAsync(CancellationToken.None);
+        try
+        {
+            return await _tasks.ReleaseClaimAsync(taskId, WorkerId, _time.GetUtcNow(), CancellationToken.None);
+        }
+        finally
+        {
+            _claimTurn.Release();
         }
     }
 
@@ -149,7 +196,7 @@ public sealed class ImportTaskRunner : BackgroundService
         {
             // The runner is stopping: the queued release happens at the next start.
             _logger.LogInformation("Import task {TaskId} was interrupted by shutdown; it will start again.", task.Id);
-            if (!await _tasks.ReleaseClaimAsync(task.Id, WorkerId, _time.GetUtcNow(), none))
+            if (!await HandBackAsync(task.Id))
             {
                 await QueueRunSnapshotReleaseAsync(run);
             }
