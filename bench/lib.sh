@@ -51,12 +51,13 @@ peak_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$pid/status"; }
 
 # seconds_to_completion TASK N: from the arrival of the Nth EC2 request in the log (logged when answered, with its
 # duration) to the task's completion line. Fails when the task did not complete.
+log_line_seconds() { date -d "$(echo "$1" | cut -d' ' -f1 | sed 's/T/ /; s/Z$//')" +%s.%N; }
+
 seconds_to_completion() {
-  local stamp created_line created_ms completed_line
-  stamp() { date -d "$(echo "$1" | cut -d' ' -f1 | sed 's/T/ /; s/Z$//')" +%s.%N; }
+  local created_line created_ms completed_line
   created_line=$(grep "POST / ec2" "$log" | sed -n "$2p")
   created_ms=$(echo "$created_line" | sed -n 's/.* in \([0-9.]*\) ms .*/\1/p')
   completed_line=$(grep "Import task $1 completed" "$log" || true)
   [ -n "$completed_line" ] || { echo "FAIL: no completion in the server log" >&2; grep "Import task $1" "$log" | tail -3 >&2; return 1; }
-  awk -v a="$(stamp "$completed_line")" -v b="$(stamp "$created_line")" -v d="$created_ms" 'BEGIN{print a-b+d/1000}'
+  awk -v a="$(log_line_seconds "$completed_line")" -v b="$(log_line_seconds "$created_line")" -v d="$created_ms" 'BEGIN{print a-b+d/1000}'
 }

@@ -163,8 +163,6 @@ public sealed class ImportTaskRunner : BackgroundService
             run.Add(snapshotId);
         }
 
-        // A write that records the end of a task must happen even when the runner is stopping.
-        var none = CancellationToken.None;
         try
         {
             var completed = task.Kind switch

@@ -15,7 +15,7 @@ public sealed partial class QuickStartTests
     [SkippableFact]
     public async Task Readme_quick_start_works_with_aws_cli_v1_when_installed()
     {
-        var v1 = FindAwsCliV1();
+        var v1 = await FindAwsCliV1Async();
         Skip.If(v1 is null, "No AWS CLI v1 on PATH (optional: Debian ships v2 only; only /usr/bin/aws is required).");
         await RunQuickStartAsync(v1!);
     }
@@ -65,39 +65,25 @@ public sealed partial class QuickStartTests
     /// The first `aws` on PATH that reports version 1 (`/bin/aws` is Debian's v2 again through the /usr merge, so the
     /// version is asked, not the path trusted); null when none is installed.
     /// </summary>
-    private static string? FindAwsCliV1()
+    private static async Task<string?> FindAwsCliV1Async()
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(directory, "aws");
-            if (File.Exists(candidate) && ReportsVersion1(candidate))
+            if (!File.Exists(candidate))
+            {
+                continue;
+            }
+
+            // v1 prints its version on stderr in older releases and on stdout in newer ones.
+            var version = await ProcessRunner.RunAsync(candidate, ["--version"], timeout: TimeSpan.FromSeconds(30));
+            if ((version.StandardOutput + version.StandardError).StartsWith("aws-cli/1.", StringComparison.Ordinal))
             {
                 return candidate;
             }
         }
 
         return null;
-    }
-
-    private static bool ReportsVersion1(string aws)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(aws, "--version")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            // v1 prints its version on stderr on older releases and stdout on newer ones.
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit(30_000);
-            return (output.Result + error).StartsWith("aws-cli/1.", StringComparison.Ordinal);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 
     [GeneratedRegex(@"<!-- quickstart:begin -->\s*```sh\n(.*?)```\s*<!-- quickstart:end -->", RegexOptions.Singleline)]

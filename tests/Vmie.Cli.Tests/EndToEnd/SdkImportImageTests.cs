@@ -209,7 +209,10 @@ public sealed class SdkImportImageTests : IAsyncLifetime
         Assert.Equal("ResourceLimitExceeded", third.ErrorCode);
     }
 
-    /// <summary>Starts an import that keeps the only worker busy for seconds (see <see cref="ImportImageGuests.LargeDataRaw"/>).</summary>
+    /// <summary>
+    /// Creates the bucket and starts an import that keeps the only worker busy for seconds (see
+    /// <see cref="ImportImageGuests.LargeDataRaw"/>).
+    /// </summary>
     private static async Task StartLargeSnapshotImportAsync(IAmazonS3 s3, IAmazonEC2 ec2)
     {
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = "my-import-bucket" });

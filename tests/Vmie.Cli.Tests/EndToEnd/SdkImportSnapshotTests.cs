@@ -247,8 +247,7 @@ public sealed partial class SdkImportSnapshotTests
     public async Task Cancel_stops_an_active_import_and_releases_its_blocks()
     {
         using var work = new TemporaryDirectory();
-        var disk = work.File("big.raw");
-        DiskImageFile.Write(disk, 1024 * MiB, [(0, 768 * MiB)], seed: 7);
+        var disk = ImportImageGuests.LargeDataRaw;
 
         await using var server = await VmieServerProcess.StartAsync(work.File("data"), "--conversions", "1");
         using var s3 = AwsClients.S3(server);
@@ -290,8 +289,7 @@ public sealed partial class SdkImportSnapshotTests
     public async Task A_server_killed_during_an_import_never_leaves_the_task_active()
     {
         using var work = new TemporaryDirectory();
-        var disk = work.File("big.raw");
-        DiskImageFile.Write(disk, 1024 * MiB, [(0, 768 * MiB)], seed: 9);
+        var disk = ImportImageGuests.LargeDataRaw;
 
         string taskId;
         await using (var server = await VmieServerProcess.StartAsync(work.File("data")))
